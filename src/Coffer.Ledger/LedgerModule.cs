@@ -1,0 +1,44 @@
+using Coffer.Ledger.Accounts;
+using Coffer.Ledger.Holds;
+using Coffer.Ledger.Posting;
+using Coffer.Ledger.Statements;
+using Coffer.Ledger.Transfers;
+using Coffer.Platform.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coffer.Ledger;
+
+public static class LedgerModule
+{
+    /// <summary>Accounts, transfers, holds, deposits and statements, and the hold-expiry sweeper.</summary>
+    public static WebApplicationBuilder AddLedgerModule(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(LedgerSettings.FromConfiguration(builder.Configuration));
+        services.AddScoped<LedgerStore>();
+        services.AddScoped<TransferPosting>();
+        services.AddScoped<TransferQueries>();
+        services.AddScoped<AccountQueries>();
+        services.AddScoped<StatementQueries>();
+        services.AddScoped<HoldQueries>();
+        services.AddScoped<HoldResolution>();
+        services.AddSingleton<HoldExpirySweeper>();
+        if (ServerRoles.RunsWorkers(builder.Configuration))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<HoldExpirySweeper>());
+        }
+        return builder;
+    }
+
+    /// <summary>The ledger's endpoints under <c>/api/v1</c>.</summary>
+    public static IEndpointRouteBuilder MapLedgerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapAccountEndpoints();
+        api.MapTransferEndpoints();
+        api.MapHoldEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+namespace Coffer.Ledger.Transfers;
+
+/// <summary>
+/// One immutable movement: the append-only event log of the ledger. Account balances are its projection.
+/// Kinds follow TigerBeetle: a <c>pending</c> transfer reserves, and exactly one <c>post_pending</c> or
+/// <c>void_pending</c> transfer (unique <see cref="PendingId"/>) resolves it.
+/// </summary>
+internal sealed class Transfer
+{
+    public Guid Id { get; set; }
+    public required string TenantId { get; set; }
+    public Guid DebitAccountId { get; set; }
+    public Guid CreditAccountId { get; set; }
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public required string Code { get; set; }
+    public required string Kind { get; set; }
+    public Guid? PendingId { get; set; }
+    public Guid? ReversalOf { get; set; }
+    public string? ExternalReference { get; set; }
+    public string? Description { get; set; }
+    public string? Metadata { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal static class TransferKinds
+{
+    public const string Posted = "posted";
+    public const string Pending = "pending";
+    public const string PostPending = "post_pending";
+    public const string VoidPending = "void_pending";
+}
+
+/// <summary>What a transfer is for; stable strings clients see.</summary>
+internal static class TransferCodes
+{
+    public const string Transfer = "transfer";
+    public const string Deposit = "deposit";
+    public const string Reversal = "reversal";
+    public const string Hold = "hold";
+    public const string HoldCapture = "hold_capture";
+    public const string HoldVoid = "hold_void";
+    public const string HoldExpiry = "hold_expiry";
+}

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Coffer.Platform.Identity;
+
+public static class AuthenticationSetup
+{
+    /// <summary>
+    /// JWT bearer against the development key or the configured keys. Only asymmetric algorithms are
+    /// accepted, and a token must name a subject, a tenant and only known roles.
+    /// </summary>
+    public static IServiceCollection AddCofferAuthentication(this IServiceCollection services, JwtSettings settings, string dataDirectory)
+    {
+        var keys = settings.UsesDevelopmentKey
+            ? new List<SecurityKey> { DevelopmentSigningKey.LoadOrCreate(dataDirectory) }
+            : settings.SigningKeys.Select(ImportPublicKey).ToList();
+        services.AddSingleton(settings);
+        services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = settings.Issuer,
+                    ValidAudience = settings.Audience,
+                    IssuerSigningKeys = keys,
+                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256],
+                    ValidateIssuerSigningKey = true,
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
+                    NameClaimType = Caller.SubjectClaim,
+                    RoleClaimType = Caller.RoleClaim,
+                };
+                options.Events = new JwtBearerEvents { OnTokenValidated = RejectIncompleteIdentity };
+            });
+        services.AddAuthorization();
+        return services;
+    }
+
+    private static Task RejectIncompleteIdentity(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        var hasSubject = !string.IsNullOrWhiteSpace(principal.FindFirst(Caller.SubjectClaim)?.Value);
+        var hasTenant = !string.IsNullOrWhiteSpace(principal.FindFirst(Caller.TenantClaim)?.Value);
+        var rolesKnown = principal.FindAll(Caller.RoleClaim).All(c => Roles.All.Contains(c.Value));
+        if (!hasSubject || !hasTenant || !rolesKnown)
+        {
+            context.Fail("The token must carry 'sub', 'tenant' and only known roles.");
+        }
+        return Task.CompletedTask;
+    }
+
+    private static SecurityKey ImportPublicKey(string pem)
+    {
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+            return new RsaSecurityKey(rsa);
+        }
+        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
+        {
+            rsa.Dispose(); // not an RSA key: try EC below
+        }
+        var ec = ECDsa.Create();
+        ec.ImportFromPem(pem);
+        return new ECDsaSecurityKey(ec);
+    }
+
+    /// <summary>Requires an authenticated caller holding at least one of <paramref name="roles"/>.</summary>
+    public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, params string[] roles)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var role in roles)
+        {
+            if (!Roles.All.Contains(role))
+            {
+                throw new InvalidOperationException($"Unknown role '{role}' on an endpoint.");
+            }
+        }
+        return builder.RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireRole(roles));
+    }
+}

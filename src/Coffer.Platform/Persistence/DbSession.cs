@@ -1,0 +1,304 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Coffer.Platform.Persistence;
+
+/// <summary>
+/// The unit of work of one request or job: one connection and at most one transaction at a time.
+/// Statements are sent in as few round trips as the engine allows: on PostgreSQL, BEGIN, deferred
+/// statements (such as the idempotency-key claim) and the caller's statements travel in one batch,
+/// and the final writes travel with COMMIT. On SQLite the same statements run one by one in-process.
+/// </summary>
+public sealed class DbSession(CofferDatabase database) : IAsyncDisposable
+{
+    private DbConnection? _connection;
+    private SqliteTransaction? _sqliteTransaction;
+    private bool _beginPending;
+    private bool _holdsWriteGate;
+    private readonly List<SqlStatement> _deferred = [];
+
+    public DatabaseProvider Provider => database.Provider;
+    public bool InTransaction { get; private set; }
+
+    /// <summary>True once a statement of the current transaction reached the database.</summary>
+    public bool TransactionTouchedDatabase { get; private set; }
+
+    public async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        if (InTransaction)
+        {
+            throw new InvalidOperationException("A transaction is already open in this session.");
+        }
+        var connection = await EnsureConnectionAsync(cancellationToken);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            if (!await database.SqliteWriteGate.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+            {
+                throw new DbFailureException(DbFailureKind.Transient, "begin", null,
+                    new SqliteException("Timed out waiting for the SQLite writer gate.", 5));
+            }
+            _holdsWriteGate = true;
+            _sqliteTransaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        }
+        else
+        {
+            _beginPending = true;
+        }
+        InTransaction = true;
+        TransactionTouchedDatabase = false;
+    }
+
+    /// <summary>Queues a statement to run at the head of the next round trip of this transaction.</summary>
+    public void Defer(SqlStatement statement)
+    {
+        if (!InTransaction)
+        {
+            throw new InvalidOperationException("Deferred statements need an open transaction.");
+        }
+        _deferred.Add(statement);
+    }
+
+    /// <summary>Runs the statements and returns the rows each one affected.</summary>
+    public async Task<int[]> ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    {
+        var (affected, _) = await RunAsync<object>(statements, null, null, cancellationToken);
+        return affected;
+    }
+
+    /// <summary>Runs <paramref name="before"/> and then one query, mapping each row of its result.</summary>
+    public async Task<List<T>> QueryAsync<T>(
+        IReadOnlyList<SqlStatement> before, SqlStatement query, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var (_, rows) = await RunAsync(before, query, map, cancellationToken);
+        return rows!;
+    }
+
+    public Task<List<T>> QueryAsync<T>(SqlStatement query, Func<DbDataReader, T> map, CancellationToken cancellationToken) =>
+        QueryAsync([], query, map, cancellationToken);
+
+    /// <summary>Runs the final statements and commits, in one round trip on PostgreSQL.</summary>
+    public async Task<int[]> CommitAsync(IReadOnlyList<SqlStatement> final, CancellationToken cancellationToken)
+    {
+        EnsureTransaction();
+        int[] affected;
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var statements = final.Append(SqlStatement.Of("COMMIT")).ToArray();
+            (affected, _) = await RunAsync<object>(statements, null, null, cancellationToken);
+            affected = affected[..^1];
+        }
+        else
+        {
+            (affected, _) = await RunAsync<object>(final, null, null, cancellationToken);
+            await _sqliteTransaction!.CommitAsync(cancellationToken);
+        }
+        EndTransaction();
+        return affected;
+    }
+
+    public async Task RollbackAsync()
+    {
+        if (!InTransaction)
+        {
+            return;
+        }
+        try
+        {
+            if (_sqliteTransaction is not null)
+            {
+                await _sqliteTransaction.RollbackAsync();
+            }
+            else if (!_beginPending && _connection is NpgsqlConnection pg && pg.FullState == System.Data.ConnectionState.Open)
+            {
+                await using var rollback = pg.CreateCommand();
+                rollback.CommandText = "ROLLBACK";
+                await rollback.ExecuteNonQueryAsync();
+            }
+        }
+        catch (DbException)
+        {
+            // A broken connection has no transaction left to roll back; drop it so the pool never reuses it.
+            await DropConnectionAsync();
+        }
+        finally
+        {
+            EndTransaction();
+        }
+    }
+
+    private async Task<(int[] Affected, List<T>? Rows)> RunAsync<T>(
+        IReadOnlyList<SqlStatement> statements, SqlStatement? query, Func<DbDataReader, T>? map, CancellationToken cancellationToken)
+    {
+        var connection = await EnsureConnectionAsync(cancellationToken);
+        var all = new List<SqlStatement>(_deferred.Count + statements.Count + 2);
+        if (_beginPending)
+        {
+            all.Add(SqlStatement.Of("BEGIN"));
+        }
+        all.AddRange(_deferred);
+        all.AddRange(statements);
+        if (query is not null)
+        {
+            all.Add(query);
+        }
+        var prefix = all.Count - statements.Count - (query is null ? 0 : 1);
+        _deferred.Clear();
+        _beginPending = false;
+        if (InTransaction)
+        {
+            TransactionTouchedDatabase = true;
+        }
+        var (affected, rows) = connection is NpgsqlConnection pg
+            ? await RunPostgresAsync(pg, all, query is not null, map, cancellationToken)
+            : await RunSqliteAsync((SqliteConnection)connection, all, query is not null, map, cancellationToken);
+        return (affected[prefix..(prefix + statements.Count)], rows);
+    }
+
+    private static async Task<(int[], List<T>?)> RunPostgresAsync<T>(
+        NpgsqlConnection connection, List<SqlStatement> statements, bool lastIsQuery, Func<DbDataReader, T>? map,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        foreach (var statement in statements)
+        {
+            var command = new NpgsqlBatchCommand(statement.Sql);
+            foreach (var (name, value) in statement.Parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        List<T>? rows = lastIsQuery ? [] : null;
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                if (reader.FieldCount > 0 && rows is not null)
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        rows.Add(map!(reader));
+                    }
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+        catch (PostgresException exception)
+        {
+            var index = exception.BatchCommand is { } failed ? batch.BatchCommands.IndexOf(failed) : -1;
+            throw Translate(exception, index >= 0 ? statements[index].Tag : null);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw Translate(exception, null);
+        }
+        var affected = new int[batch.BatchCommands.Count];
+        for (var i = 0; i < affected.Length; i++)
+        {
+            affected[i] = batch.BatchCommands[i].RecordsAffected;
+        }
+        return (affected, rows);
+    }
+
+    private async Task<(int[], List<T>?)> RunSqliteAsync<T>(
+        SqliteConnection connection, List<SqlStatement> statements, bool lastIsQuery, Func<DbDataReader, T>? map,
+        CancellationToken cancellationToken)
+    {
+        var affected = new int[statements.Count];
+        List<T>? rows = null;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = _sqliteTransaction;
+            command.CommandText = statements[i].Sql;
+            foreach (var (name, value) in statements[i].Parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            try
+            {
+                if (lastIsQuery && i == statements.Count - 1)
+                {
+                    rows = [];
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        rows.Add(map!(reader));
+                    }
+                }
+                else
+                {
+                    affected[i] = await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+            catch (SqliteException exception)
+            {
+                throw Translate(exception, statements[i].Tag);
+            }
+        }
+        return (affected, rows);
+    }
+
+    private static DbFailureException Translate(DbException exception, string? tag) =>
+        new(DbFailureException.Classify(exception), tag, DbFailureException.TableOf(exception), exception,
+            DbFailureException.ConstraintOf(exception));
+
+    private async ValueTask<DbConnection> EnsureConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is null)
+        {
+            try
+            {
+                _connection = await database.OpenConnectionAsync(cancellationToken);
+            }
+            catch (DbException exception)
+            {
+                throw Translate(exception, "open");
+            }
+        }
+        return _connection;
+    }
+
+    private void EnsureTransaction()
+    {
+        if (!InTransaction)
+        {
+            throw new InvalidOperationException("No transaction is open in this session.");
+        }
+    }
+
+    private void EndTransaction()
+    {
+        _sqliteTransaction?.Dispose();
+        _sqliteTransaction = null;
+        _beginPending = false;
+        _deferred.Clear();
+        InTransaction = false;
+        if (_holdsWriteGate)
+        {
+            _holdsWriteGate = false;
+            database.SqliteWriteGate.Release();
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+        _connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await RollbackAsync();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Coffer.Platform.Persistence;
+
+/// <summary>The few places where SQLite and PostgreSQL SQL differ, kept in one file.</summary>
+public static class SqlDialect
+{
+    /// <summary>
+    /// A predicate "column is one of ids" with a single parameter: <c>= ANY(@p)</c> over a uuid[] on PostgreSQL,
+    /// a <c>json_each</c> over a JSON array of upper-case GUID text (EF's SQLite storage format) on SQLite.
+    /// </summary>
+    public static (string Sql, object Value) InIds(this DatabaseProvider provider, string column, string parameter, IReadOnlyCollection<Guid> ids) =>
+        provider == DatabaseProvider.Postgres
+            ? ($"{column} = ANY(@{parameter})", ids.ToArray())
+            : ($"{column} IN (SELECT value FROM json_each(@{parameter}))",
+                "[" + string.Join(',', ids.Select(id => $"\"{id.ToString().ToUpperInvariant()}\"")) + "]");
+
+    /// <summary>Row locks on PostgreSQL; SQLite's single writer already holds the database lock.</summary>
+    public static string ForUpdate(this DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "";
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Coffer.Platform.Health;
+using Coffer.Platform.Hosting;
+using Coffer.Platform.Idempotency;
+using Coffer.Platform.Identity;
+using Coffer.Platform.Persistence;
+using Coffer.Platform.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Coffer.Platform;
+
+public static class PlatformModule
+{
+    /// <summary>Largest request body accepted (a batch of 1000 transfers with metadata fits).</summary>
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>Persistence, problem+json, authentication, idempotency and health.</summary>
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var database = DatabaseOptions.FromConfiguration(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddSingleton<CofferDatabase>();
+        services.AddScoped<DbSession>();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            var json = options.SerializerOptions;
+            json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.NumberHandling = JsonNumberHandling.Strict;
+            json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        });
+        services.AddProblemDetails(options =>
+            options.CustomizeProblemDetails = context => ProblemFactory.Complete(context.HttpContext, context.ProblemDetails));
+        services.AddExceptionHandler<CofferExceptionHandler>();
+
+        services.AddCofferAuthentication(JwtSettings.FromConfiguration(builder.Configuration), database.DataDirectory);
+
+        services.AddSingleton(IdempotencySettings.FromConfiguration(builder.Configuration));
+        services.AddScoped<IdempotencyFilter>();
+        if (ServerRoles.RunsWorkers(builder.Configuration))
+        {
+            services.AddHostedService<IdempotencyPurgeService>();
+        }
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>The request pipeline every endpoint passes through, and the health endpoints.</summary>
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseIdempotencyBuffering();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

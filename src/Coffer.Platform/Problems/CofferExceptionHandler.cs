@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Coffer.Platform.Persistence;
+using Coffer.Platform.Results;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Coffer.Platform.Problems;
+
+/// <summary>
+/// The one place unexpected exceptions become responses: malformed input is a 400, an exhausted
+/// database retry a 503, and everything else a 500 without internals.
+/// </summary>
+public sealed partial class CofferExceptionHandler(ILogger<CofferExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client went away; nobody reads this response
+        }
+        var failure = Classify(exception);
+        if (failure.Status >= 500)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        var problem = ProblemFactory.Create(httpContext, failure);
+        httpContext.Response.StatusCode = failure.Status;
+        if (failure.Status == 503)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+        await httpContext.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, ProblemFactory.ContentType, cancellationToken);
+        return true;
+    }
+
+    internal static Failure Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: 413 } => new Failure(413, "payload_too_large", "The request body is too large"),
+        BadHttpRequestException bad => Failure.Validation(FieldOf(bad), DescribeBadRequest(bad)),
+        JsonException json => Failure.Validation(json.Path ?? "$", "The body is not valid JSON for this request."),
+        DbFailureException { IsTransient: true } or DbFailureException { Kind: DbFailureKind.LockTimeout } =>
+            new Failure(503, "database_busy", "The database is busy", "Retry the request with the same Idempotency-Key."),
+        _ => new Failure(500, "internal_error", "An unexpected error occurred",
+            "The error was logged; quote the traceId when you report it."),
+    };
+
+    private static string FieldOf(BadHttpRequestException bad) =>
+        bad.InnerException is JsonException { Path: { } path } ? path : "body";
+
+    private static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException { Message: var message } when message.Contains("could not be mapped", StringComparison.Ordinal) =>
+            "Unknown property.",
+        JsonException { Message: var message } when message.Contains("missing required", StringComparison.Ordinal) =>
+            "A required property is missing.",
+        JsonException => "The value is not valid JSON of the expected type (amounts are integers in minor units).",
+        _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) =>
+            "The body must be application/json.",
+        _ => bad.Message.Length < 200 ? bad.Message : "The request is malformed.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,40 @@
+using Coffer.Ledger;
+using Coffer.Migrations;
+using Coffer.Platform;
+using Coffer.Platform.Hosting;
+using Coffer.Platform.Persistence;
+
+namespace Coffer.Server.Hosting;
+
+/// <summary>Composes the modules into one web application. Holds no business logic.</summary>
+public static class CofferHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // Data Protection is registered by the framework but protects nothing Coffer persists.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        builder.AddPlatform();
+        builder.AddLedgerModule();
+
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<ISchemaStatus>(sp => sp.GetRequiredService<SchemaMigrator>());
+        // Registered after the modules' workers are declared but started first: hosted services start in order,
+        // so the schema check is inserted at the front.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaStartupCheck>());
+        builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddCofferOpenApi();
+
+        var app = builder.Build();
+        app.UsePlatform();
+        if (ServerRoles.ServesApi(app.Configuration))
+        {
+            app.MapLedgerEndpoints();
+            app.MapCofferOpenApi();
+        }
+        return app;
+    }
+}
