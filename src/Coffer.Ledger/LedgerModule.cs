@@ -6,6 +6,7 @@ using Coffer.Ledger.Transfers;
 using Coffer.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Ledger;
@@ -16,7 +17,7 @@ public static class LedgerModule
     public static WebApplicationBuilder AddLedgerModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(LedgerSettings.FromConfiguration(builder.Configuration));
+        services.AddSingleton(sp => LedgerSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<LedgerStore>();
         services.AddScoped<TransferPosting>();
         services.AddScoped<TransferQueries>();

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,9 +25,9 @@ public static class PlatformModule
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var database = DatabaseOptions.FromConfiguration(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(database);
+        // Read from configuration when first resolved, so every configuration source (tests included) applies.
+        services.AddSingleton(sp => DatabaseOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CofferDatabase>();
         services.AddScoped<DbSession>();
 
@@ -44,9 +45,9 @@ public static class PlatformModule
             options.CustomizeProblemDetails = context => ProblemFactory.Complete(context.HttpContext, context.ProblemDetails));
         services.AddExceptionHandler<CofferExceptionHandler>();
 
-        services.AddCofferAuthentication(JwtSettings.FromConfiguration(builder.Configuration), database.DataDirectory);
+        services.AddCofferAuthentication();
 
-        services.AddSingleton(IdempotencySettings.FromConfiguration(builder.Configuration));
+        services.AddSingleton(sp => IdempotencySettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<IdempotencyFilter>();
         if (ServerRoles.RunsWorkers(builder.Configuration))
         {

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Coffer.Platform.Persistence;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,16 +15,16 @@ public static class AuthenticationSetup
     /// JWT bearer against the development key or the configured keys. Only asymmetric algorithms are
     /// accepted, and a token must name a subject, a tenant and only known roles.
     /// </summary>
-    public static IServiceCollection AddCofferAuthentication(this IServiceCollection services, JwtSettings settings, string dataDirectory)
+    public static IServiceCollection AddCofferAuthentication(this IServiceCollection services)
     {
-        var keys = settings.UsesDevelopmentKey
-            ? new List<SecurityKey> { DevelopmentSigningKey.LoadOrCreate(dataDirectory) }
-            : settings.SigningKeys.Select(ImportPublicKey).ToList();
-        services.AddSingleton(settings);
-        services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(options =>
+        services.AddSingleton(sp => JwtSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<JwtSettings, DatabaseOptions>((options, settings, database) =>
             {
+                var keys = settings.UsesDevelopmentKey
+                    ? new List<SecurityKey> { DevelopmentSigningKey.LoadOrCreate(database.DataDirectory) }
+                    : settings.SigningKeys.Select(ImportPublicKey).ToList();
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {

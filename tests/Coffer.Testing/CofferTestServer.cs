@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using Coffer.Platform.Identity;
+using Coffer.Platform.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Coffer.Testing;
+
+/// <summary>
+/// The real server in-process (<see cref="WebApplicationFactory{TEntryPoint}"/>) on its own fresh database,
+/// with clients that carry development tokens signed by the server's own development key.
+/// </summary>
+public sealed class CofferTestServer : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private CofferTestServer(TestDatabase database, IReadOnlyDictionary<string, string?>? extra)
+    {
+        Database = database;
+        _settings = new Dictionary<string, string?>(database.Settings);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public TestDatabase Database { get; }
+    public DatabaseProvider Provider => Database.Provider;
+
+    public static async Task<CofferTestServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var server = new CofferTestServer(await TestDatabase.CreateAsync(provider), settings);
+        _ = server.Server; // start the host now, so start-up failures surface here
+        return server;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public string Token(string subject, string tenant, params string[] roles) =>
+        TokenIssuer.Issue(DevelopmentSigningKey.LoadOrCreate(Database.DataDirectory), new JwtSettings(), subject, tenant, roles,
+            TimeSpan.FromHours(1), TimeProvider.System);
+
+    /// <summary>A client authenticated as <paramref name="subject"/> of <paramref name="tenant"/> with the given roles.</summary>
+    public HttpClient ClientFor(string subject, string tenant, params string[] roles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(subject, tenant, roles));
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
