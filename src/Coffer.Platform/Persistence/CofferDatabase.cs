@@ -74,6 +74,8 @@ public sealed class CofferDatabase : IAsyncDisposable
             // A bounded lock wait turns a stuck lock into an answer instead of a hung request.
             csb.Options = $"-c lock_timeout={lockTimeoutMilliseconds}";
         }
+        // Lets a failure be attributed to its statement (e.g. the idempotency-key claim) by tag.
+        csb.IncludeFailedBatchedCommand = true;
         if (csb.MaxAutoPrepare == 0)
         {
             csb.MaxAutoPrepare = 64;
