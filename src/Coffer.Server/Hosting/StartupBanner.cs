@@ -12,6 +12,10 @@ internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer s
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            if (addresses.Count == 0)
+            {
+                return; // an in-memory test host listens nowhere
+            }
             var first = addresses.FirstOrDefault() ?? "http://localhost:5000";
             Console.WriteLine($"""
 
