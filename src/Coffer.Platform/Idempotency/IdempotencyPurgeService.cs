@@ -19,7 +19,8 @@ internal sealed partial class IdempotencyPurgeService(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var session = scope.ServiceProvider.GetRequiredService<DbSession>();
-                var deleted = await session.ExecuteAsync([IdempotencyStatements.Purge(timeProvider.GetUtcNow())], stoppingToken);
+                await session.BeginAsync(stoppingToken); // on SQLite this takes the single-writer gate
+                var deleted = await session.CommitAsync([IdempotencyStatements.Purge(timeProvider.GetUtcNow())], stoppingToken);
                 if (deleted[0] > 0)
                 {
                     LogPurged(logger, deleted[0]);
