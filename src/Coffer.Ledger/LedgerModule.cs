@@ -5,6 +5,7 @@ using Coffer.Ledger.Statements;
 using Coffer.Ledger.Transfers;
 using Coffer.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,11 @@ public static class LedgerModule
     /// <summary>The ledger's endpoints under <c>/api/v1</c>.</summary>
     public static IEndpointRouteBuilder MapLedgerEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapAccountEndpoints();
         api.MapTransferEndpoints();
         api.MapHoldEndpoints();

@@ -15,7 +15,7 @@ namespace Coffer.Ledger.Accounts;
 /// </summary>
 internal static class CreateAccount
 {
-    public sealed record Request(string? Currency, string? Name, string? OwnerId);
+    public sealed record Request(string? Currency, string? Name = null, string? OwnerId = null);
 
     public static Results<Created<AccountResponse>, ProblemHttpResult> Handle(
         Request request, ClaimsPrincipal user, DbSession session, TimeProvider timeProvider, HttpContext http)

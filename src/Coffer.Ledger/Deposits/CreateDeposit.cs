@@ -17,7 +17,7 @@ namespace Coffer.Ledger.Deposits;
 /// </summary>
 internal static class CreateDeposit
 {
-    public sealed record Request(Guid? AccountId, long? Amount, string? Currency, string? ExternalReference, string? Description);
+    public sealed record Request(Guid? AccountId, long? Amount, string? Currency, string? ExternalReference, string? Description = null);
 
     public static async Task<Results<Created<TransferResponse>, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal user, LedgerStore store, TimeProvider timeProvider, HttpContext http,

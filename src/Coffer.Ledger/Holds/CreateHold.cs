@@ -18,7 +18,7 @@ internal static class CreateHold
 {
     public const int MaxExpiresInSeconds = 30 * 24 * 3600;
 
-    public sealed record Request(Guid? FromAccountId, Guid? ToAccountId, long? Amount, string? Currency, int? ExpiresInSeconds, string? Description);
+    public sealed record Request(Guid? FromAccountId, Guid? ToAccountId, long? Amount, string? Currency, int? ExpiresInSeconds, string? Description = null);
 
     public static async Task<Results<Created<HoldResponse>, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal user, LedgerStore store, TimeProvider timeProvider, HttpContext http, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Coffer.Ledger.Holds;
 
 internal static class HoldEndpoints
 {
-    public sealed record CaptureRequest(long? Amount);
+    public sealed record CaptureRequest(long? Amount = null);
 
     public static void MapHoldEndpoints(this RouteGroupBuilder api)
     {

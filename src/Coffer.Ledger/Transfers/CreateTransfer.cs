@@ -11,8 +11,8 @@ namespace Coffer.Ledger.Transfers;
 internal static class CreateTransfer
 {
     public sealed record Request(
-        Guid? FromAccountId, Guid? ToAccountId, long? Amount, string? Currency, string? Description,
-        Dictionary<string, string>? Metadata);
+        Guid? FromAccountId, Guid? ToAccountId, long? Amount, string? Currency, string? Description = null,
+        Dictionary<string, string>? Metadata = null);
 
     public static async Task<Results<Created<TransferResponse>, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal user, TransferPosting posting, HttpContext http, CancellationToken cancellationToken)

@@ -8,7 +8,14 @@ namespace Coffer.Server.Hosting;
 internal static class OpenApiSetup
 {
     public static IServiceCollection AddCofferOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer(DescribeApi));
+        services.AddOpenApi("v1", options =>
+        {
+            options.AddDocumentTransformer(DescribeApi);
+            // Use cases nest their DTOs (CreateTransfer.Request): name schemas after both, so they never collide.
+            options.CreateSchemaReferenceId = type => type.Type.DeclaringType is { } use && !type.Type.IsGenericType
+                ? use.Name + type.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        });
 
     public static void MapCofferOpenApi(this WebApplication app)
     {
