@@ -6,7 +6,7 @@ namespace Coffer.Ledger.Accounts;
 /// An account as clients see it. <c>posted</c> = posted credits − posted debits; <c>pending</c> = pending
 /// credits − pending debits; <c>available</c> = posted − pending debits (what can be spent now).
 /// </summary>
-public sealed record AccountResponse(
+internal sealed record AccountResponse(
     Guid Id,
     string? OwnerId,
     string Currency,
@@ -27,7 +27,7 @@ public sealed record AccountResponse(
         a.CreatedAt);
 }
 
-public sealed record AccountBalance(long Posted, long Pending, long Available);
+internal sealed record AccountBalance(long Posted, long Pending, long Available);
 
 /// <summary>The four running totals of the double-entry model, for reconciliation by clients.</summary>
-public sealed record AccountTotals(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits);
+internal sealed record AccountTotals(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits);

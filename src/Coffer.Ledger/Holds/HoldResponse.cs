@@ -6,7 +6,7 @@ namespace Coffer.Ledger.Holds;
 /// A hold as clients see it. A pending hold past its expiry already shows <c>expired</c>, even before
 /// the sweeper has released its reservation.
 /// </summary>
-public sealed record HoldResponse(
+internal sealed record HoldResponse(
     Guid Id,
     Guid FromAccountId,
     Guid ToAccountId,

@@ -4,7 +4,7 @@ using Coffer.Platform.Persistence;
 namespace Coffer.Ledger.Statements;
 
 /// <summary>One line of a statement: a posted movement seen from one account.</summary>
-public sealed record StatementEntry(Guid TransferId, string Direction, long Amount, string Currency, string Code, DateTimeOffset CreatedAt);
+internal sealed record StatementEntry(Guid TransferId, string Direction, long Amount, string Currency, string Code, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// Statements: the posted transfers of an account, newest first. Holds show in the balance's pending

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace Coffer.Ledger.Transfers;
 
 /// <summary>A transfer as clients see it. <c>status</c>: posted, pending or voided.</summary>
-public sealed record TransferResponse(
+internal sealed record TransferResponse(
     Guid Id,
     Guid FromAccountId,
     Guid ToAccountId,

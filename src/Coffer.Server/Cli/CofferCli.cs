@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Coffer.Migrations;
+using Coffer.Platform.Persistence;
 using Coffer.Server.Hosting;
 
 namespace Coffer.Server.Cli;
@@ -48,6 +50,13 @@ internal static class ServeCommand
     {
         var args = role is null ? hostArgs : [.. hostArgs, $"--{Platform.Hosting.ServerRoles.ConfigurationKey}={role}"];
         await using var app = CofferHost.Build(args);
+        var behind = await SchemaStartupCheck.BehindMessageAsync(
+            app.Services.GetRequiredService<SchemaMigrator>(), app.Services.GetRequiredService<DatabaseOptions>(), cancellationToken);
+        if (behind is not null)
+        {
+            await Console.Error.WriteLineAsync(behind);
+            return 1;
+        }
         await app.RunAsync(cancellationToken);
         return 0;
     }

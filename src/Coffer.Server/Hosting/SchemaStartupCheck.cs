@@ -7,7 +7,7 @@ namespace Coffer.Server.Hosting;
 /// Before anything else starts: the embedded default migrates its SQLite file; the postgres profile
 /// refuses to start on a schema that is behind, because migrations run as the schema owner, not the app.
 /// </summary>
-internal sealed partial class SchemaStartupCheck(SchemaMigrator migrator, DatabaseOptions options, ILogger<SchemaStartupCheck> logger)
+public sealed partial class SchemaStartupCheck(SchemaMigrator migrator, DatabaseOptions options, ILogger<SchemaStartupCheck> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -21,14 +21,25 @@ internal sealed partial class SchemaStartupCheck(SchemaMigrator migrator, Databa
             }
             return;
         }
-        var state = await migrator.GetAsync(cancellationToken);
-        if (!state.IsCurrent)
+        if (await BehindMessageAsync(migrator, options, cancellationToken) is { } message)
         {
-            throw new InvalidOperationException(
-                $"The database schema is behind: {state.Pending.Count} migration(s) pending ({string.Join(", ", state.Pending)}). "
-                + "Run 'coffer migrate up' (dotnet run --project src/Coffer.Server -- migrate up) with the schema owner's "
-                + "ConnectionStrings:CofferMigrations, then start the server again.");
+            throw new InvalidOperationException(message);
         }
+    }
+
+    /// <summary>The postgres profile's refusal, in words an operator can act on; null when the schema is current.</summary>
+    public static async Task<string?> BehindMessageAsync(SchemaMigrator migrator, DatabaseOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Provider != DatabaseProvider.Postgres)
+        {
+            return null;
+        }
+        var state = await migrator.GetAsync(cancellationToken);
+        return state.IsCurrent
+            ? null
+            : $"The database schema is behind: {state.Pending.Count} migration(s) pending ({string.Join(", ", state.Pending)}). "
+                + "Run 'coffer migrate up' (dotnet run --project src/Coffer.Server -- migrate up) with the schema owner's "
+                + "ConnectionStrings:CofferMigrations, then start the server again.";
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
