@@ -13,12 +13,16 @@ internal static class LedgerFailures
         new Failure(422, "currency_mismatch", "Currency mismatch",
             $"The account of '{field}' holds {expected}, not {actual}.").With("field", field);
 
+    public static Failure AccountNotTransferable(string field) =>
+        new Failure(422, "account_not_transferable", "System accounts do not take plain transfers",
+            "System accounts move only through their own flows, such as deposits and reversals.").With("field", field);
+
     public static Failure BalanceLimitExceeded() =>
         new(422, "balance_limit_exceeded", "Balance limit exceeded", "The movement would overflow an account's totals.");
 
     public static Failure HoldNotPending(string status) =>
         new Failure(422, "hold_not_pending", "Hold is not pending", $"The hold is {status}; only a pending hold can be captured or voided.")
-            .With("status", status);
+            .With("holdStatus", status);
 
     public static Failure CaptureExceedsHold(long held) =>
         new(422, "capture_exceeds_hold", "Capture exceeds the hold", $"At most {held} can be captured.");

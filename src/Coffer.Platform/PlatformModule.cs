@@ -6,6 +6,7 @@ using Coffer.Platform.Idempotency;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +27,7 @@ public static class PlatformModule
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RecordClock>();
         // Read from configuration when first resolved, so every configuration source (tests included) applies.
         services.AddSingleton(sp => DatabaseOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CofferDatabase>();

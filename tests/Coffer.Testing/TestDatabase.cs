@@ -102,12 +102,32 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the database. The server's connections close asynchronously, and the owner may not terminate
+    /// the application role's backends, so the drop is retried briefly; a database that still cannot be
+    /// dropped is left for test.sh, which drops leftover coffer_t_* databases as the superuser.
+    /// </summary>
     private static async Task DropPostgres(string name)
     {
         await using var admin = new NpgsqlConnection(TestEnvironment.PostgresOwner);
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                if (attempt == 20)
+                {
+                    return;
+                }
+                await Task.Delay(100);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

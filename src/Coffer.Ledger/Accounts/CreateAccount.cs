@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Coffer.Ledger.Posting;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Time;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Results;
@@ -18,7 +19,7 @@ internal static class CreateAccount
     public sealed record Request(string? Currency, string? Name = null, string? OwnerId = null);
 
     public static Results<Created<AccountResponse>, ProblemHttpResult> Handle(
-        Request request, ClaimsPrincipal user, DbSession session, TimeProvider timeProvider, HttpContext http)
+        Request request, ClaimsPrincipal user, DbSession session, RecordClock clock, HttpContext http)
     {
         var caller = Caller.From(user);
         var errors = new ValidationErrors();
@@ -33,10 +34,10 @@ internal static class CreateAccount
         {
             return errors.ToFailure().ToProblem(http);
         }
-        var now = timeProvider.GetUtcNow();
+        var now = clock.Now();
         var wallet = new AccountSnapshot
         {
-            Id = Guid.CreateVersion7(now),
+            Id = clock.NewId(now),
             TenantId = caller.Tenant,
             OwnerId = string.IsNullOrWhiteSpace(ownerId) ? caller.Subject : ownerId,
             Kind = AccountKinds.Wallet,

@@ -3,6 +3,7 @@ using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Posting;
 using Coffer.Ledger.Transfers;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Time;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Results;
@@ -20,7 +21,7 @@ internal static class CreateDeposit
     public sealed record Request(Guid? AccountId, long? Amount, string? Currency, string? ExternalReference, string? Description = null);
 
     public static async Task<Results<Created<TransferResponse>, ProblemHttpResult>> Handle(
-        Request request, ClaimsPrincipal user, LedgerStore store, TimeProvider timeProvider, HttpContext http,
+        Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -34,7 +35,7 @@ internal static class CreateDeposit
             return errors.ToFailure().ToProblem(http);
         }
         var outcome = await DepositAsync(
-            Caller.From(user), walletId, amount, currency, reference!, description, store, timeProvider.GetUtcNow(), cancellationToken);
+            Caller.From(user), walletId, amount, currency, reference!, description, store, clock, cancellationToken);
         return outcome.IsSuccess
             ? TypedResults.Created($"/api/v1/transfers/{outcome.Value.Id}", outcome.Value)
             : outcome.Failure.ToProblem(http);
@@ -42,8 +43,9 @@ internal static class CreateDeposit
 
     private static async Task<Outcome<TransferResponse>> DepositAsync(
         Caller caller, Guid walletId, long amount, string currency, string reference, string? description, LedgerStore store,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        RecordClock clock, CancellationToken cancellationToken)
     {
+        var now = clock.Now();
         var clearingId = SystemAccounts.IdOf(caller.Tenant, currency, SystemAccounts.ExternalClearing);
         var accounts = await store.LockAccountsAsync(caller.Tenant, [walletId, clearingId], cancellationToken,
             LedgerStore.EnsureSystemAccount(caller.Tenant, currency, SystemAccounts.ExternalClearing, now));
@@ -66,7 +68,7 @@ internal static class CreateDeposit
         }
         var deposit = new Transfer
         {
-            Id = Guid.CreateVersion7(now),
+            Id = clock.NewId(now),
             TenantId = caller.Tenant,
             DebitAccountId = clearingId,
             CreditAccountId = walletId,

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Coffer.Ledger.Posting;
 using Coffer.Ledger.Transfers;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Time;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ internal static class CreateHold
     public sealed record Request(Guid? FromAccountId, Guid? ToAccountId, long? Amount, string? Currency, int? ExpiresInSeconds, string? Description = null);
 
     public static async Task<Results<Created<HoldResponse>, ProblemHttpResult>> Handle(
-        Request request, ClaimsPrincipal user, LedgerStore store, TimeProvider timeProvider, HttpContext http, CancellationToken cancellationToken)
+        Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var from = errors.Id("fromAccountId", request.FromAccountId);
@@ -50,10 +51,10 @@ internal static class CreateHold
         {
             return failure.ToProblem(http);
         }
-        var now = timeProvider.GetUtcNow();
+        var now = clock.Now();
         var pending = new Transfer
         {
-            Id = Guid.CreateVersion7(now),
+            Id = clock.NewId(now),
             TenantId = caller.Tenant,
             DebitAccountId = from,
             CreditAccountId = to,

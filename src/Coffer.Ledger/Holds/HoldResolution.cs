@@ -1,6 +1,7 @@
 using Coffer.Ledger.Posting;
 using Coffer.Ledger.Transfers;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Time;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Results;
 
@@ -10,7 +11,7 @@ namespace Coffer.Ledger.Holds;
 /// Resolves a pending hold exactly once: capture (all or part; the rest is released), void, or expiry.
 /// The hold row is locked first, then its accounts, in the same order everywhere.
 /// </summary>
-internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, TimeProvider timeProvider)
+internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, RecordClock clock)
 {
     public async Task<Outcome<Hold>> CaptureAsync(Caller caller, Guid holdId, long? amount, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, TimeP
     public async Task<bool> ExpireAsync(string tenantId, Guid holdId, CancellationToken cancellationToken)
     {
         var hold = await holds.LockAsync(tenantId, holdId, cancellationToken);
-        var now = timeProvider.GetUtcNow();
+        var now = clock.Now();
         if (hold is null || hold.Status != HoldStatuses.Pending || hold.ExpiresAt > now)
         {
             return false;
@@ -74,7 +75,7 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, TimeP
                 ? new Failure(403, "forbidden", "Only the payee resolves a hold", "The payee's owner, an operator or a service captures or voids a hold.")
                 : Failure.NotFound("hold");
         }
-        var status = HoldResponse.EffectiveStatus(hold, timeProvider.GetUtcNow());
+        var status = HoldResponse.EffectiveStatus(hold, clock.Now());
         if (status != HoldStatuses.Pending)
         {
             return LedgerFailures.HoldNotPending(status);
@@ -85,10 +86,10 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, TimeP
     private Hold Resolve(Hold hold, Dictionary<Guid, AccountSnapshot> accounts, string status, string kind, string code, long? captured)
     {
         HoldStatuses.EnsureTransition(hold.Status, status);
-        var now = timeProvider.GetUtcNow();
+        var now = clock.Now();
         var resolution = new Transfer
         {
-            Id = Guid.CreateVersion7(now),
+            Id = clock.NewId(now),
             TenantId = hold.TenantId,
             DebitAccountId = hold.DebitAccountId,
             CreditAccountId = hold.CreditAccountId,

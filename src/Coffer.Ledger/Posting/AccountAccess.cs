@@ -4,9 +4,9 @@ using Coffer.Platform.Results;
 namespace Coffer.Ledger.Posting;
 
 /// <summary>
-/// Who may move money from and to which account. A customer moves only from its own wallets and only
-/// to wallets; operators and services act on every account of their tenant. What a caller may not
-/// see is answered as not found.
+/// Who may move money from and to which account. A customer moves only from its own wallets; operators
+/// and services act on every wallet of their tenant. System accounts move only through their own flows
+/// (deposits, reversals), never by a plain transfer or hold. What a caller may not see is answered as not found.
 /// </summary>
 internal static class AccountAccess
 {
@@ -26,6 +26,10 @@ internal static class AccountAccess
         if (to is null || (!caller.ActsForTenant && !to.IsWallet))
         {
             return Failure.NotFound("account").With("field", "toAccountId");
+        }
+        if (!from.IsWallet || !to.IsWallet)
+        {
+            return LedgerFailures.AccountNotTransferable(from.IsWallet ? "toAccountId" : "fromAccountId");
         }
         if (from.Currency != currency)
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Coffer.Ledger.Posting;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Time;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ internal static class ReverseTransfer
     public sealed record Request(string? Reason);
 
     public static async Task<Results<Created<TransferResponse>, ProblemHttpResult>> Handle(
-        Guid id, Request request, ClaimsPrincipal user, TransferQueries queries, LedgerStore store, TimeProvider timeProvider,
+        Guid id, Request request, ClaimsPrincipal user, TransferQueries queries, LedgerStore store, RecordClock clock,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -28,14 +29,14 @@ internal static class ReverseTransfer
             return errors.ToFailure().ToProblem(http);
         }
         var caller = Caller.From(user);
-        var outcome = await ReverseAsync(caller, id, reason!, queries, store, timeProvider, cancellationToken);
+        var outcome = await ReverseAsync(caller, id, reason!, queries, store, clock, cancellationToken);
         return outcome.IsSuccess
             ? TypedResults.Created($"/api/v1/transfers/{outcome.Value.Id}", outcome.Value)
             : outcome.Failure.ToProblem(http);
     }
 
     private static async Task<Outcome<TransferResponse>> ReverseAsync(
-        Caller caller, Guid id, string reason, TransferQueries queries, LedgerStore store, TimeProvider timeProvider,
+        Caller caller, Guid id, string reason, TransferQueries queries, LedgerStore store, RecordClock clock,
         CancellationToken cancellationToken)
     {
         var original = await queries.FindRawAsync(caller.Tenant, id, cancellationToken);
@@ -59,10 +60,10 @@ internal static class ReverseTransfer
         {
             return failure;
         }
-        var now = timeProvider.GetUtcNow();
+        var now = clock.Now();
         var reversal = new Transfer
         {
-            Id = Guid.CreateVersion7(now),
+            Id = clock.NewId(now),
             TenantId = caller.Tenant,
             DebitAccountId = debit.Id,
             CreditAccountId = credit.Id,

@@ -1,5 +1,6 @@
 using Coffer.Ledger.Posting;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Time;
 using Coffer.Platform.Results;
 
 namespace Coffer.Ledger.Transfers;
@@ -11,14 +12,14 @@ internal sealed record TransferInput(Guid FromAccountId, Guid ToAccountId, long 
 /// Posts one or many transfers as a single all-or-nothing unit: every account involved is locked once,
 /// in id order, and each transfer is checked against the balances left by the ones before it.
 /// </summary>
-internal sealed class TransferPosting(LedgerStore store, TimeProvider timeProvider)
+internal sealed class TransferPosting(LedgerStore store, RecordClock clock)
 {
     public async Task<Outcome<IReadOnlyList<Transfer>>> PostAsync(
         Caller caller, IReadOnlyList<TransferInput> inputs, bool isBatch, CancellationToken cancellationToken)
     {
         var ids = inputs.SelectMany(i => new[] { i.FromAccountId, i.ToAccountId }).ToHashSet();
         var accounts = await store.LockAccountsAsync(caller.Tenant, ids, cancellationToken);
-        var now = timeProvider.GetUtcNow();
+        var now = clock.Now();
         var transfers = new List<Transfer>(inputs.Count);
         for (var index = 0; index < inputs.Count; index++)
         {
@@ -31,7 +32,7 @@ internal sealed class TransferPosting(LedgerStore store, TimeProvider timeProvid
             }
             transfers.Add(new Transfer
             {
-                Id = Guid.CreateVersion7(now),
+                Id = clock.NewId(now),
                 TenantId = caller.Tenant,
                 DebitAccountId = input.FromAccountId,
                 CreditAccountId = input.ToAccountId,

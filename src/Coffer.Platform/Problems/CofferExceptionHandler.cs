@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Diagnostics;
@@ -38,15 +39,22 @@ public sealed partial class CofferExceptionHandler(ILogger<CofferExceptionHandle
     {
         BadHttpRequestException { StatusCode: 413 } => new Failure(413, "payload_too_large", "The request body is too large"),
         BadHttpRequestException bad => Failure.Validation(FieldOf(bad), DescribeBadRequest(bad)),
-        JsonException json => Failure.Validation(json.Path ?? "$", "The body is not valid JSON for this request."),
+        JsonException json => Failure.Validation(JsonField(json.Path ?? "$"), "The body is not valid JSON for this request."),
         DbFailureException { IsTransient: true } or DbFailureException { Kind: DbFailureKind.LockTimeout } =>
             new Failure(503, "database_busy", "The database is busy", "Retry the request with the same Idempotency-Key."),
         _ => new Failure(500, "internal_error", "An unexpected error occurred",
             "The error was logged; quote the traceId when you report it."),
     };
 
-    private static string FieldOf(BadHttpRequestException bad) =>
-        bad.InnerException is JsonException { Path: { } path } ? path : "body";
+    private static string FieldOf(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException { Path: { } path } => JsonField(path),
+        _ when BoundParameter().Match(bad.Message) is { Success: true } match => match.Groups["name"].Value,
+        _ => "body",
+    };
+
+    /// <summary>"$.transfers[3].amount" becomes "transfers[3].amount", the form handler validation uses.</summary>
+    internal static string JsonField(string path) => path is "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 
     private static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
     {
@@ -55,10 +63,15 @@ public sealed partial class CofferExceptionHandler(ILogger<CofferExceptionHandle
         JsonException { Message: var message } when message.Contains("missing required", StringComparison.Ordinal) =>
             "A required property is missing.",
         JsonException => "The value is not valid JSON of the expected type (amounts are integers in minor units).",
-        _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) =>
-            "The body must be application/json.",
-        _ => bad.Message.Length < 200 ? bad.Message : "The request is malformed.",
+        _ when BoundParameter().IsMatch(bad.Message) => "Not a valid value of the expected type.",
+        _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) => "The body must be application/json.",
+        _ when bad.Message.Contains("body was expected", StringComparison.OrdinalIgnoreCase) => "A JSON body is required.",
+        _ => "The request is malformed.",
     };
+
+    /// <summary>Matches the framework's binding failure: Failed to bind parameter "Nullable&lt;int&gt; limit" from "abc".</summary>
+    [GeneratedRegex("""(?:Failed to bind parameter|Required parameter) "(?:[^"]*\s)?(?<name>\w+)" """)]
+    private static partial Regex BoundParameter();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
