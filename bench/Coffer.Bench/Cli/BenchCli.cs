@@ -1,0 +1,67 @@
+using Coffer.Bench.Pgbench;
+using Coffer.Bench.Reporting;
+using Coffer.Bench.Transfers;
+
+namespace Coffer.Bench.Cli;
+
+/// <summary>The verbs of the load generator. bench/run.sh strings them together into one scenario.</summary>
+internal static class BenchCli
+{
+    public const string Usage =
+        """
+        Coffer.Bench: load generator and raw-SQL baseline runner for Coffer.
+
+          transfers   Seed wallets over the API, then drive POST /api/v1/transfers for a fixed time.
+            --url URL                 server base address (default http://127.0.0.1:5080)
+            --token TOKEN | --token-file PATH   operator JWT of the tenant (coffer token --role operator)
+            --connections C           concurrent connections and workers (default 64)
+            --duration T              measured seconds (default 30)
+            --warmup W                unmeasured seconds before (default 5)
+            --accounts N              wallets to seed (default 1000)
+            --deposit AMOUNT          minor units deposited into each wallet (default 1000000000)
+            --currency CUR            (default USD)
+            --hot                     every transfer touches wallet #1 (debited or credited at random)
+            --timeout S               per-request timeout in seconds (default 30)
+            --server-pid PID          measure this process's CPU and peak RSS (Linux /proc)
+            --db CONNECTION           also count persisted transfers in the database: a PostgreSQL
+                                      connection string (Host=...) or a SQLite one (Data Source=...)
+            --skip-statements         do not re-count transfers from the account statements
+            --label TEXT              a name for this run in the report (e.g. postgres)
+            --json PATH               write the result as JSON
+            --accounts-out PATH       write the seeded wallet ids, one per line (for pgbench's bench_accounts)
+
+          pgbench     Run pgbench with a script, measure CPU, and report tps and latency percentiles.
+            --script PATH  --connections C  --threads J  --duration T  --warmup W  --accounts N
+            --hot 0|1  --rate N (pgbench -R, 0 = unthrottled)  --log-dir DIR (per-transaction logs)
+            --json PATH  --label TEXT  --scenario NAME
+            (connection: the standard PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE)
+
+          compare     Print Coffer against the pgbench baseline and the design targets.
+            --coffer PATH.json  [--pgbench PATH.json]  [--out PATH.txt]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            var options = new ArgumentReader(args.Skip(1));
+            return args[0] switch
+            {
+                "transfers" => await TransfersCommand.RunAsync(TransfersOptions.Read(options)),
+                "pgbench" => await PgbenchCommand.RunAsync(PgbenchOptions.Read(options)),
+                "compare" => CompareCommand.Run(CompareOptions.Read(options)),
+                _ => throw new UsageException($"Unknown verb '{args[0]}'."),
+            };
+        }
+        catch (UsageException mistake)
+        {
+            await Console.Error.WriteLineAsync($"error: {mistake.Message}\n\n{Usage}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Coffer.Bench.Cli;
+
+return await BenchCli.RunAsync(args);

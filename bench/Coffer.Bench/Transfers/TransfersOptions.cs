@@ -1,0 +1,60 @@
+using Coffer.Bench.Cli;
+
+namespace Coffer.Bench.Transfers;
+
+/// <summary>What the <c>transfers</c> verb runs. See <see cref="BenchCli.Usage"/>.</summary>
+internal sealed record TransfersOptions
+{
+    public required Uri Url { get; init; }
+    public required string Token { get; init; }
+    public int Connections { get; init; } = 64;
+    public int DurationSeconds { get; init; } = 30;
+    public int WarmupSeconds { get; init; } = 5;
+    public int Accounts { get; init; } = 1000;
+    public long DepositMinor { get; init; } = 1_000_000_000;
+    public string Currency { get; init; } = "USD";
+    public bool Hot { get; init; }
+    public int TimeoutSeconds { get; init; } = 30;
+    public int? ServerPid { get; init; }
+    public string? DatabaseConnection { get; init; }
+    public bool CountStatements { get; init; } = true;
+    public string Label { get; init; } = "";
+    public string? JsonPath { get; init; }
+    public string? AccountsOutPath { get; init; }
+
+    /// <summary>Each transfer moves one minor unit, so counts and sums of amounts coincide.</summary>
+    public const long TransferAmountMinor = 1;
+
+    public static TransfersOptions Read(ArgumentReader args)
+    {
+        var tokenText = args.Text("token");
+        var tokenFile = args.Text("token-file");
+        if ((tokenText is null) == (tokenFile is null))
+        {
+            throw new UsageException("Give exactly one of --token and --token-file.");
+        }
+        var token = (tokenText ?? File.ReadAllText(tokenFile!)).Trim();
+        var serverPid = args.Int("server-pid", 0, 0, int.MaxValue);
+        var options = new TransfersOptions
+        {
+            Url = new Uri(args.Text("url", "http://127.0.0.1:5080")),
+            Token = token,
+            Connections = args.Int("connections", 64, 1, 4096),
+            DurationSeconds = args.Int("duration", 30, 1, 24 * 3600),
+            WarmupSeconds = args.Int("warmup", 5, 0, 3600),
+            Accounts = args.Int("accounts", 1000, 2, 1_000_000),
+            DepositMinor = args.Long("deposit", 1_000_000_000, 1, 1_000_000_000_000),
+            Currency = args.Text("currency", "USD"),
+            Hot = args.Flag("hot"),
+            TimeoutSeconds = args.Int("timeout", 30, 1, 600),
+            ServerPid = serverPid == 0 ? null : serverPid,
+            DatabaseConnection = args.Text("db"),
+            CountStatements = !args.Flag("skip-statements"),
+            Label = args.Text("label", ""),
+            JsonPath = args.Text("json"),
+            AccountsOutPath = args.Text("accounts-out"),
+        };
+        args.EnsureAllConsumed();
+        return options;
+    }
+}

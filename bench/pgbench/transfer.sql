@@ -1,0 +1,65 @@
+-- One Coffer transfer (POST /api/v1/transfers) as raw SQL: the same statements, in the same two
+-- round trips, that the server sends on its PostgreSQL hot path (IdempotencyFilter + TransferPosting
+-- + LedgerStore + DbSession):
+--   round trip 1: BEGIN; claim the Idempotency-Key; lock both accounts in id order
+--   round trip 2: insert the transfer; apply both balance deltas; store the response; COMMIT
+-- What the server does in C# (JSON, JWT, SHA-256 of the body, the balance rules) is not here:
+-- this is the floor the database alone sets for the same work.
+--
+-- Run (bench/run.sh does all of this):
+--   pgbench -n -M prepared -c 64 -j 2 -T 30 -D accounts=1000 -D hot=0 -f bench/pgbench/transfer.sql coffer_bench
+-- Needs:
+--   -M prepared (or extended): \startpipeline needs the extended protocol; Npgsql auto-prepares too.
+--   -D accounts=N: how many rows bench_accounts(n int primary key, id uuid) maps, n = 1..N, to the
+--   wallets the load generator seeded (tenant 'bench'); bench/run.sh creates that table.
+--   -D hot=0 (uniform random pairs) or -D hot=1 (one hot account).
+-- Keys and ids come from gen_random_uuid(); the transaction-local settings bench.key and
+-- bench.transfer carry them from the statement that creates them to the later ones, so no extra
+-- round trip (\gset) is needed. A colon followed by a letter or digit, even inside a string
+-- literal, is a pgbench variable: hence "amount": 1 with a space in the stored response body.
+
+\set a random(1, :accounts)
+\set b random(1, :accounts - 1)
+\set b CASE WHEN :b >= :a THEN :b + 1 ELSE :b END
+-- -D hot=1 (bench/run.sh --hot): wallet 1 is one side of every transfer, debited or credited at random.
+\set coin random(0, 1)
+\set other random(2, :accounts)
+\set a CASE WHEN :hot = 0 THEN :a WHEN :coin = 0 THEN 1 ELSE :other END
+\set b CASE WHEN :hot = 0 THEN :b WHEN :coin = 0 THEN :other ELSE 1 END
+
+\startpipeline
+BEGIN;
+INSERT INTO idempotency_records (tenant_id, subject, key, request_hash, created_at, expires_at)
+VALUES ('bench', 'bench-ops', set_config('bench.key', gen_random_uuid()::text, true),
+        '5f2b8e0c1d7a4e6b9c3f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f', now(), now() + interval '24 hours');
+SELECT id, tenant_id, owner_id, kind, system_code, currency, allow_negative, posted_debits, posted_credits,
+       pending_debits, pending_credits, name, created_at
+FROM accounts
+WHERE tenant_id = 'bench'
+  AND id = ANY (ARRAY[(SELECT id FROM bench_accounts WHERE n = :a), (SELECT id FROM bench_accounts WHERE n = :b)])
+ORDER BY id FOR UPDATE;
+\endpipeline
+
+\startpipeline
+INSERT INTO transfers (id, tenant_id, debit_account_id, credit_account_id, amount, currency, code, kind,
+    pending_id, reversal_of, external_reference, description, metadata, created_at)
+VALUES (set_config('bench.transfer', gen_random_uuid()::text, true)::uuid, 'bench',
+    (SELECT id FROM bench_accounts WHERE n = :a), (SELECT id FROM bench_accounts WHERE n = :b),
+    1, 'USD', 'transfer', 'posted', NULL, NULL, NULL, NULL, NULL, now());
+UPDATE accounts SET posted_debits = posted_debits + 1, posted_credits = posted_credits + 0,
+    pending_debits = pending_debits + 0, pending_credits = pending_credits + 0
+WHERE id = (SELECT id FROM bench_accounts WHERE n = :a);
+UPDATE accounts SET posted_debits = posted_debits + 0, posted_credits = posted_credits + 1,
+    pending_debits = pending_debits + 0, pending_credits = pending_credits + 0
+WHERE id = (SELECT id FROM bench_accounts WHERE n = :b);
+UPDATE idempotency_records
+SET response_status = 201, response_content_type = 'application/json; charset=utf-8',
+    response_location = '/api/v1/transfers/' || current_setting('bench.transfer'),
+    response_body = '{"id":"' || current_setting('bench.transfer') || '","fromAccountId":"'
+        || (SELECT id FROM bench_accounts WHERE n = :a) || '","toAccountId":"'
+        || (SELECT id FROM bench_accounts WHERE n = :b) || '","amount": 1,"currency":"USD","code":"transfer",'
+        || '"status":"posted","description": null,"metadata": null,"externalReference": null,"holdId": null,'
+        || '"reversalOf": null,"createdAt":' || to_json(now()) || '}'
+WHERE tenant_id = 'bench' AND subject = 'bench-ops' AND key = current_setting('bench.key');
+COMMIT;
+\endpipeline

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# One benchmark scenario from nothing to a comparison table:
+#
+#   bench/run.sh [postgres|sqlite] [--connections 64] [--duration 30] [--warmup 15] [--accounts 1000]
+#                [--hot] [--no-pgbench] [--skip-build] [--port 5080] [--threads 2] [--profile]
+#
+# postgres (the default): builds Release, recreates the database coffer_bench (owner coffer_owner,
+# the server connects as coffer_app), runs `migrate up`, starts the server, drives it with
+# bench/Coffer.Bench (seed wallets, warm up, measure, verify money), stops it, then runs pgbench with
+# bench/pgbench/transfer.sql (the same SQL per transfer) at the same client count against the same
+# database and wallets, and prints Coffer's throughput beside pgbench's and the ratio.
+# sqlite: the same without PostgreSQL and pgbench (the embedded default has no raw-SQL twin here).
+#
+# Everything lands in bench/results/<time>-<scenario>/ (gitignored): summary.txt (the table),
+# coffer.json/.txt, pgbench.json/.txt, machine.txt, server.log, progress logs.
+# bench/results/latest-<scenario> points at the newest run. Exit code: 0 when the run completed and
+# the money verification passed.
+#
+# PostgreSQL is expected on 127.0.0.1:5432 with the roles of scripts/pg-roles.sql (./test.sh sets
+# that up); if it is not running, this script starts it with scripts/services.sh. Connections use
+# sslmode=disable for the server and pgbench alike (loopback; Debian's cluster has ssl=on).
+# --profile also samples the measured window: with perf (Debian's linux-perf), on-CPU samples of
+# the whole machine, split by process and symbol into perf-summary.txt (bench/perf-summary.py;
+# BENCH_KEEP_PERF=1 keeps perf.data); without perf, the server's thread stacks with dotnet-trace
+# (`dotnet tool install --global dotnet-trace`) into server-cpu.speedscope.json, summarised by
+# bench/profile-summary.py. top snapshots (top.txt) are always taken.
+# BENCH_PG_EXTRA, e.g. "No Reset On Close=true", is appended to the server's connection string
+# (for experiments; the default is Npgsql's defaults).
+# The build goes to bench/results/build (its own obj/ and bin/), so a concurrent ./test.sh build
+# never replaces the binaries of a running benchmark.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$PWD
+source scripts/lib.sh
+
+provider=postgres
+connections=64
+duration=30
+warmup=15
+accounts=1000
+threads=2
+port=5080
+hot=false
+run_pgbench=true
+build=true
+profile=false
+while (( $# > 0 )); do
+  case $1 in
+    postgres|sqlite) provider=$1 ;;
+    --connections) connections=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
+    --accounts) accounts=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --port) port=$2; shift ;;
+    --hot) hot=true ;;
+    --no-pgbench) run_pgbench=false ;;
+    --skip-build) build=false ;;
+    --profile) profile=true ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "unknown argument '$1' (see bench/run.sh --help)" ;;
+  esac
+  shift
+done
+[[ $provider == postgres ]] || run_pgbench=false
+
+scenario=transfers
+$hot && scenario=transfers-hot
+label=$provider
+run_dir=$repo/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$provider-$scenario
+artifacts=$repo/bench/results/build
+server_dll=$artifacts/bin/Coffer.Server/release/Coffer.Server.dll
+bench_dll=$artifacts/bin/Coffer.Bench/release/Coffer.Bench.dll
+url=http://127.0.0.1:$port
+mkdir -p "$run_dir"
+ln -sfn "$run_dir" "$repo/bench/results/latest-$provider-$scenario"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export Coffer__DataDirectory=$run_dir/data
+mkdir -p "$Coffer__DataDirectory"
+
+pg_host=127.0.0.1 pg_port=5432 pg_db=coffer_bench
+app_conn="Host=$pg_host;Port=$pg_port;Database=$pg_db;Username=coffer_app;Password=coffer_app;SSL Mode=Disable${BENCH_PG_EXTRA:+;$BENCH_PG_EXTRA}"
+owner_conn="Host=$pg_host;Port=$pg_port;Database=$pg_db;Username=coffer_owner;Password=coffer_owner;SSL Mode=Disable"
+psql_owner() { PGPASSWORD=coffer_owner PGSSLMODE=disable psql -X -q -v ON_ERROR_STOP=1 -h "$pg_host" -p "$pg_port" -U coffer_owner -d "$pg_db" "$@"; }
+psql_super() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d "${PSQL_DB:-postgres}" "$@"; }
+
+server_pid=
+stop_server() {
+  [[ -n $server_pid ]] || return 0
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+section "Benchmark $scenario on $provider: $connections connections, ${warmup}s warm-up + ${duration}s, $accounts wallets -> $run_dir"
+info "machine: $(nproc) cores, load: $(uptime | sed 's/.*load average/load average/')"
+
+# --------------------------------------------------------------- build
+if $build; then
+  section "Building Release into $artifacts"
+  dotnet build src/Coffer.Server/Coffer.Server.csproj -c Release --artifacts-path "$artifacts" -nologo -v quiet -warnaserror
+  dotnet build bench/Coffer.Bench/Coffer.Bench.csproj -c Release --artifacts-path "$artifacts" -nologo -v quiet -warnaserror
+  echo "$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src') built $(date -u +%FT%TZ)" >"$artifacts/built-from.txt"
+fi
+[[ -f $server_dll && -f $bench_dll ]] || die "no build in $artifacts (run without --skip-build)"
+
+# --------------------------------------------------------------- database
+if [[ $provider == postgres ]]; then
+  section "Preparing PostgreSQL database $pg_db"
+  if ! pg_isready -q -h "$pg_host" -p "$pg_port"; then
+    scripts/services.sh start-postgres
+    scripts/pg-setup.sh configure
+    scripts/pg-setup.sh roles
+  fi
+  max_connections=$(psql_super -Atc 'SHOW max_connections')
+  (( max_connections >= connections + 20 )) ||
+    die "max_connections is $max_connections; $connections server connections plus pgbench need more (scripts/pg-setup.sh configure)"
+  psql_super -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)"
+  psql_super -c "CREATE DATABASE $pg_db OWNER coffer_owner"
+  export Coffer__Database__Provider=postgres
+  export ConnectionStrings__Coffer=$app_conn
+  export ConnectionStrings__CofferMigrations=$owner_conn
+  verify_db=$app_conn
+else
+  export Coffer__Database__Provider=sqlite
+  unset ConnectionStrings__Coffer ConnectionStrings__CofferMigrations
+  verify_db="Data Source=$Coffer__DataDirectory/coffer.db"
+fi
+
+# --------------------------------------------------------------- machine description
+{
+  echo "date:        $(date -u +%FT%TZ)"
+  echo "server build: $(cat "$artifacts/built-from.txt" 2>/dev/null || echo 'unknown (built before built-from.txt existed)')"
+  echo "uptime:      $(uptime)"
+  echo "cpu:         $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "memory:      $(free -m | awk '/^Mem:/ {print $2 " MiB total, " $7 " MiB available"}')"
+  echo "disk:        $(df -h "$run_dir" | awk 'NR==2 {print $1 " " $2 " (" $5 " used)"}'), rotational=$(cat /sys/block/"$(basename "$(df "$run_dir" | awk 'NR==2 {print $1}')")"/queue/rotational 2>/dev/null || echo '?')"
+  echo "kernel:      $(uname -r)"
+  echo "dotnet:      $(dotnet --version)"
+  if [[ $provider == postgres ]]; then
+    echo "postgres:    $(psql_super -Atc 'SHOW server_version')"
+    for setting in shared_buffers synchronous_commit fsync wal_sync_method max_connections commit_delay; do
+      printf '  %-20s %s\n' "$setting" "$(psql_super -Atc "SHOW $setting")"
+    done
+  fi
+} >"$run_dir/machine.txt"
+sed 's/^/  /' "$run_dir/machine.txt"
+
+# --------------------------------------------------------------- server
+section "Migrating and starting the server"
+dotnet "$server_dll" migrate up
+dotnet "$server_dll" token --sub bench-ops --tenant bench --role operator --ttl-minutes 240 >"$Coffer__DataDirectory/operator.jwt"
+$profile && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+dotnet "$server_dll" serve --urls "$url" >"$run_dir/server.log" 2>&1 &
+unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute
+server_pid=$!
+wait_until 60 curl -fsS "$url/health/ready" || { tail -30 "$run_dir/server.log"; die "the server did not become ready at $url"; }
+info "server pid $server_pid ready at $url"
+[[ $provider == postgres ]] && psql_super -c CHECKPOINT
+
+# --------------------------------------------------------------- load
+section "Coffer: POST /api/v1/transfers"
+hot_flag=()
+$hot && hot_flag=(--hot)
+# How the 2 cores split between server, PostgreSQL, generator and everything else, every 5 s.
+top -b -c -d 5 -n $(( (warmup + duration) / 5 + 3 )) -w 200 2>/dev/null |
+  awk '/^top -/ {print ""} /^top -|^%Cpu|^ *PID/ {print; n = 0; next} /^ *[0-9]/ && n < 12 {print; n++}' >"$run_dir/top.txt" &
+top_pid=$!
+profile_pid=
+if $profile; then
+  # Samples the measured window only: waits for the first "measure" progress line of the generator.
+  (
+    until grep -q ' measure ' "$run_dir/coffer-progress.log" 2>/dev/null; do sleep 0.5; done
+    seconds=$(( duration < 20 ? duration : 20 ))
+    if command -v perf >/dev/null; then
+      # On-CPU samples of every process (server, PostgreSQL, generator, kernel); the server writes a
+      # perf map (DOTNET_PerfMapEnabled) so its JIT-compiled frames get names.
+      perf record -F 499 -a -g -o "$run_dir/perf.data" -- sleep "$seconds" >"$run_dir/perf.log" 2>&1
+      ps -eo pid,args >"$run_dir/processes.txt"
+      python3 bench/perf-summary.py "$run_dir" >"$run_dir/perf-summary.txt" 2>>"$run_dir/perf.log" || true
+      [[ -n ${BENCH_KEEP_PERF:-} ]] || rm -f "$run_dir/perf.data"
+    else
+      PATH=$PATH:$HOME/.dotnet/tools
+      dotnet-trace collect -p "$server_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$seconds" \
+        --format speedscope -o "$run_dir/server-cpu.nettrace" >"$run_dir/dotnet-trace.log" 2>&1
+    fi
+  ) &
+  profile_pid=$!
+fi
+coffer_exit=0
+dotnet "$bench_dll" transfers --url "$url" --token-file "$Coffer__DataDirectory/operator.jwt" \
+  --connections "$connections" --duration "$duration" --warmup "$warmup" --accounts "$accounts" "${hot_flag[@]}" \
+  --server-pid "$server_pid" --db "$verify_db" --label "$label" \
+  --json "$run_dir/coffer.json" --accounts-out "$run_dir/accounts.txt" \
+  2> >(tee "$run_dir/coffer-progress.log" >&2) | tee "$run_dir/coffer.txt" || coffer_exit=$?
+{
+  echo "server process over its whole life (start-up, seeding, load, verification):"
+  awk '/^(VmHWM|VmRSS|Threads)/' "/proc/$server_pid/status"
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "cpu seconds (utime+stime): %.1f\n", ($14 + $15) / hz }' "/proc/$server_pid/stat"
+} >"$run_dir/server-process.txt" 2>/dev/null || true
+[[ -z $profile_pid ]] || wait "$profile_pid" || warn "dotnet-trace failed (see $run_dir/dotnet-trace.log)"
+kill "$top_pid" 2>/dev/null || true
+stop_server
+grep -Ei 'warn|fail|error|crit' "$run_dir/server.log" | head -5 || true
+
+# --------------------------------------------------------------- pgbench
+if $run_pgbench && [[ -s $run_dir/accounts.txt ]]; then
+  section "pgbench: bench/pgbench/transfer.sql, the same SQL per transfer"
+  psql_owner <<SQL
+DROP TABLE IF EXISTS bench_accounts;
+CREATE TABLE bench_accounts (n int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL UNIQUE);
+\\copy bench_accounts (id) FROM '$run_dir/accounts.txt'
+GRANT SELECT ON bench_accounts TO coffer_app;
+VACUUM ANALYZE;
+SQL
+  psql_super -c CHECKPOINT
+  pgbench_exit=0
+  PGHOST=$pg_host PGPORT=$pg_port PGUSER=coffer_app PGPASSWORD=coffer_app PGDATABASE=$pg_db PGSSLMODE=disable \
+    dotnet "$bench_dll" pgbench --script bench/pgbench/transfer.sql --hot "$($hot && echo 1 || echo 0)" \
+      --connections "$connections" --threads "$threads" --duration "$duration" --warmup "$warmup" --accounts "$accounts" \
+      --log-dir "$run_dir/pgbench-logs" --json "$run_dir/pgbench.json" --label "$label" --scenario "$scenario" \
+      | tee "$run_dir/pgbench.txt" || pgbench_exit=$?
+  rm -rf "$run_dir/pgbench-logs"
+  (( pgbench_exit == 0 )) || warn "pgbench failed with exit code $pgbench_exit"
+fi
+
+# --------------------------------------------------------------- summary
+section "Summary ($run_dir)"
+compare_args=(--coffer "$run_dir/coffer.json" --out "$run_dir/summary.txt")
+[[ -f $run_dir/pgbench.json ]] && compare_args+=(--pgbench "$run_dir/pgbench.json")
+if [[ -f $run_dir/coffer.json ]]; then
+  dotnet "$bench_dll" compare "${compare_args[@]}" || true
+  echo "machine load after the run: $(uptime | sed 's/.*load average/load average/')" | tee -a "$run_dir/summary.txt"
+else
+  warn "the load generator wrote no result (exit code $coffer_exit)"
+fi
+exit "$coffer_exit"
