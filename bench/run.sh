@@ -11,9 +11,9 @@
 # database and wallets, and prints Coffer's throughput beside pgbench's and the ratio.
 # sqlite: the same without PostgreSQL and pgbench (the embedded default has no raw-SQL twin here).
 #
-# Everything lands in bench/results/<time>-<scenario>/ (gitignored): summary.txt (the table),
-# coffer.json/.txt, pgbench.json/.txt, machine.txt, server.log, progress logs.
-# bench/results/latest-<scenario> points at the newest run. Exit code: 0 when the run completed and
+# Everything lands in bench/results/<time>-<provider>-<scenario>/ (gitignored): summary.txt (the table),
+# coffer.json/.txt, pgbench.json/.txt, machine.txt, server.log, top.txt, progress logs.
+# bench/results/latest-<provider>-<scenario> points at the newest run. Exit code: 0 when the run completed and
 # the money verification passed.
 #
 # PostgreSQL is expected on 127.0.0.1:5432 with the roles of scripts/pg-roles.sql (./test.sh sets
@@ -57,7 +57,7 @@ while (( $# > 0 )); do
     --no-pgbench) run_pgbench=false ;;
     --skip-build) build=false ;;
     --profile) profile=true ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see bench/run.sh --help)" ;;
   esac
   shift

@@ -63,5 +63,12 @@ internal static class BenchCli
             await Console.Error.WriteLineAsync($"error: {mistake.Message}\n\n{Usage}");
             return 2;
         }
+        catch (HttpRequestException failure)
+        {
+            // Seeding and verification need every call to succeed: a refused connection or an
+            // unexpected status ends the run with the reason, not a stack trace.
+            await Console.Error.WriteLineAsync($"error: {failure.Message}");
+            return 3;
+        }
     }
 }
