@@ -59,10 +59,12 @@ public static class LedgerModel
             transfer.HasOne<Transfer>().WithMany().HasForeignKey(t => t.ReversalOf).OnDelete(DeleteBehavior.Restrict);
             transfer.HasIndex(t => new { t.DebitAccountId, t.Id });
             transfer.HasIndex(t => new { t.CreditAccountId, t.Id });
-            // A pending transfer resolves at most once; a transfer is reversed at most once.
-            transfer.HasIndex(t => t.PendingId).IsUnique();
-            transfer.HasIndex(t => t.ReversalOf).IsUnique();
-            transfer.HasIndex(t => new { t.TenantId, t.ExternalReference }).IsUnique();
+            // A pending transfer resolves at most once; a transfer is reversed at most once; an external
+            // reference is used once per tenant. Partial: most transfers have none of these, and an index
+            // entry per NULL would be written on every transfer for nothing.
+            transfer.HasIndex(t => t.PendingId).IsUnique().HasFilter("pending_id IS NOT NULL");
+            transfer.HasIndex(t => t.ReversalOf).IsUnique().HasFilter("reversal_of IS NOT NULL");
+            transfer.HasIndex(t => new { t.TenantId, t.ExternalReference }).IsUnique().HasFilter("external_reference IS NOT NULL");
         });
 
         modelBuilder.Entity<Hold>(hold =>

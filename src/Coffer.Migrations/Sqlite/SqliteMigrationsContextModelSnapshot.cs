@@ -247,17 +247,20 @@ namespace Coffer.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("PendingId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("pending_id IS NOT NULL");
 
                     b.HasIndex("ReversalOf")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("reversal_of IS NOT NULL");
 
                     b.HasIndex("CreditAccountId", "Id");
 
                     b.HasIndex("DebitAccountId", "Id");
 
                     b.HasIndex("TenantId", "ExternalReference")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("external_reference IS NOT NULL");
 
                     b.HasIndex("CreditAccountId", "TenantId", "Currency");
 

@@ -14,10 +14,10 @@ namespace Coffer.Platform.Idempotency;
 
 /// <summary>
 /// Runs an endpoint as one idempotent unit of work (Stripe semantics, IETF Idempotency-Key draft):
-/// the key is claimed, the handler's effect written and the response stored in one transaction.
-/// A concurrent duplicate waits on the claimed key and then replays; a crash before commit leaves
-/// nothing behind, so the retry performs the operation once. Transient database failures
-/// (deadlock, serialization, busy) re-run the whole unit of work.
+/// the handler's effect and the key with its response are written in one transaction. A concurrent
+/// duplicate waits on the key (or on the rows the first one locked), then finds it taken, rolls back
+/// its own effect and replays; a crash before commit leaves nothing behind, so the retry performs the
+/// operation once. Transient database failures (deadlock, serialization, busy) re-run the whole unit of work.
 /// </summary>
 internal sealed partial class IdempotencyFilter(
     DbSession session,
@@ -56,7 +56,6 @@ internal sealed partial class IdempotencyFilter(
         var http = context.HttpContext;
         var now = timeProvider.GetUtcNow();
         await session.BeginAsync(http.RequestAborted);
-        session.Defer(IdempotencyStatements.Claim(scope, now, settings.Retention));
         try
         {
             var response = Capture(await next(context));
@@ -65,8 +64,9 @@ internal sealed partial class IdempotencyFilter(
                 await session.RollbackAsync();
                 return response.IsStorable ? await StoreFailureAsync(http, scope, response, now) : response;
             }
-            // If the handler sent nothing yet, the claim is still deferred and travels in this same batch.
-            await session.CommitAsync([IdempotencyStatements.Complete(scope, response)], http.RequestAborted);
+            // The key is claimed with the response in the commit's own round trip: one write of the record.
+            await session.CommitAsync([IdempotencyStatements.Store(scope, response, now, settings.Retention, ifAbsent: false)],
+                http.RequestAborted);
             return response;
         }
         catch (DbFailureException failure) when (failure.StatementTag == IdempotencyStatements.ClaimTag
@@ -88,7 +88,7 @@ internal sealed partial class IdempotencyFilter(
     {
         await session.BeginAsync(http.RequestAborted);
         var inserted = await session.ExecuteAsync(
-            [IdempotencyStatements.ClaimFailure(scope, response, now, settings.Retention)], http.RequestAborted);
+            [IdempotencyStatements.Store(scope, response, now, settings.Retention, ifAbsent: true)], http.RequestAborted);
         await session.CommitAsync([], http.RequestAborted);
         return inserted[0] == 1 ? response : await ReplayAsync(http, scope);
     }

@@ -100,7 +100,7 @@ public sealed class PlatformUnitTests
         Assert.Equal(500, internalFailure.Status);
         Assert.DoesNotContain("secret", internalFailure.Detail);
         Assert.Equal((400, "validation_failed"), (badJson.Status, badJson.Code));
-        Assert.True(((IDictionary<string, string[]>)badJson.Extensions["errors"]!).ContainsKey("$.amount"));
+        Assert.True(((IDictionary<string, string[]>)badJson.Extensions["errors"]!).ContainsKey("amount"));
         Assert.Equal((503, "database_busy"), (busy.Status, busy.Code));
     }
 }
