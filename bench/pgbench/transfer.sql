@@ -1,8 +1,9 @@
 -- One Coffer transfer (POST /api/v1/transfers) as raw SQL: the same statements, in the same two
 -- round trips, that the server sends on its PostgreSQL hot path (IdempotencyFilter + TransferPosting
 -- + LedgerStore + DbSession):
---   round trip 1: BEGIN; claim the Idempotency-Key; lock both accounts in id order
---   round trip 2: insert the transfer; apply both balance deltas; store the response; COMMIT
+--   round trip 1: BEGIN; lock both accounts in id order
+--   round trip 2: insert the transfer; apply both balance deltas; claim the Idempotency-Key with the
+--                 stored response; COMMIT
 -- What the server does in C# (JSON, JWT, SHA-256 of the body, the balance rules) is not here:
 -- this is the floor the database alone sets for the same work.
 --
@@ -13,9 +14,8 @@
 --   -D accounts=N: how many rows bench_accounts(n int primary key, id uuid) maps, n = 1..N, to the
 --   wallets the load generator seeded (tenant 'bench'); bench/run.sh creates that table.
 --   -D hot=0 (uniform random pairs) or -D hot=1 (one hot account).
--- Keys and ids come from gen_random_uuid(); the transaction-local settings bench.key and
--- bench.transfer carry them from the statement that creates them to the later ones, so no extra
--- round trip (\gset) is needed. A colon followed by a letter or digit, even inside a string
+-- Ids come from gen_random_uuid(); the transaction-local setting bench.transfer carries the transfer id
+-- from the statement that creates it to the response body, so no extra round trip (\gset) is needed. A colon followed by a letter or digit, even inside a string
 -- literal, is a pgbench variable: hence "amount": 1 with a space in the stored response body.
 
 \set a random(1, :accounts)
@@ -29,9 +29,6 @@
 
 \startpipeline
 BEGIN;
-INSERT INTO idempotency_records (tenant_id, subject, key, request_hash, created_at, expires_at)
-VALUES ('bench', 'bench-ops', set_config('bench.key', gen_random_uuid()::text, true),
-        '5f2b8e0c1d7a4e6b9c3f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f', now(), now() + interval '24 hours');
 SELECT id, tenant_id, owner_id, kind, system_code, currency, allow_negative, posted_debits, posted_credits,
        pending_debits, pending_credits, name, created_at
 FROM accounts
@@ -52,14 +49,16 @@ WHERE id = (SELECT id FROM bench_accounts WHERE n = :a);
 UPDATE accounts SET posted_debits = posted_debits + 0, posted_credits = posted_credits + 1,
     pending_debits = pending_debits + 0, pending_credits = pending_credits + 0
 WHERE id = (SELECT id FROM bench_accounts WHERE n = :b);
-UPDATE idempotency_records
-SET response_status = 201, response_content_type = 'application/json; charset=utf-8',
-    response_location = '/api/v1/transfers/' || current_setting('bench.transfer'),
-    response_body = '{"id":"' || current_setting('bench.transfer') || '","fromAccountId":"'
+INSERT INTO idempotency_records (tenant_id, subject, key, request_hash, response_status, response_content_type,
+    response_location, response_body, created_at, expires_at)
+VALUES ('bench', 'bench-ops', gen_random_uuid()::text,
+    '5f2b8e0c1d7a4e6b9c3f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f', 201, 'application/json; charset=utf-8',
+    '/api/v1/transfers/' || current_setting('bench.transfer'),
+    '{"id":"' || current_setting('bench.transfer') || '","fromAccountId":"'
         || (SELECT id FROM bench_accounts WHERE n = :a) || '","toAccountId":"'
         || (SELECT id FROM bench_accounts WHERE n = :b) || '","amount": 1,"currency":"USD","code":"transfer",'
         || '"status":"posted","description": null,"metadata": null,"externalReference": null,"holdId": null,'
-        || '"reversalOf": null,"createdAt":' || to_json(now()) || '}'
-WHERE tenant_id = 'bench' AND subject = 'bench-ops' AND key = current_setting('bench.key');
+        || '"reversalOf": null,"createdAt":' || to_json(now()) || '}',
+    now(), now() + interval '24 hours');
 COMMIT;
 \endpipeline

@@ -37,6 +37,11 @@ public sealed class SchemaMigrator(DatabaseOptions options) : ISchemaStatus
             // WAL is a property of the file: set once, kept by every later connection.
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+        else
+        {
+            // Statistics from the start: without them a generic plan may scan a whole tenant to lock two accounts.
+            await context.Database.ExecuteSqlRawAsync("ANALYZE;", cancellationToken);
+        }
         await GrantApplicationRoleAsync(context, cancellationToken);
         return pending;
     }
