@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Coffer.Ledger.Holds;
 
 /// <summary>
@@ -17,6 +19,26 @@ internal sealed class Hold
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
+
+    public const string Columns =
+        "h.id, h.tenant_id, h.debit_account_id, h.credit_account_id, h.amount, h.currency, h.status, h.captured_amount, "
+        + "h.resolution_transfer_id, h.expires_at, h.created_at, h.resolved_at";
+
+    public static Hold Read(DbDataReader r) => new()
+    {
+        Id = r.GetGuid(0),
+        TenantId = r.GetString(1),
+        DebitAccountId = r.GetGuid(2),
+        CreditAccountId = r.GetGuid(3),
+        Amount = r.GetInt64(4),
+        Currency = r.GetString(5),
+        Status = r.GetString(6),
+        CapturedAmount = r.IsDBNull(7) ? null : r.GetInt64(7),
+        ResolutionTransferId = r.IsDBNull(8) ? null : r.GetGuid(8),
+        ExpiresAt = r.GetFieldValue<DateTimeOffset>(9),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(10),
+        ResolvedAt = r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+    };
 }
 
 internal static class HoldStatuses

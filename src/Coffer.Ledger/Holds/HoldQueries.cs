@@ -11,13 +11,13 @@ internal sealed class HoldQueries(DbSession session)
         var ownerFilter = caller.ActsForTenant ? "" : "AND (d.owner_id = @subject OR c.owner_id = @subject)";
         var rows = await session.QueryAsync(SqlStatement.Of(
             $"""
-            SELECT {HoldResponse.Columns}
+            SELECT {Hold.Columns}
             FROM holds h
             JOIN accounts d ON d.id = h.debit_account_id
             JOIN accounts c ON c.id = h.credit_account_id
             WHERE h.id = @id AND h.tenant_id = @tenant {ownerFilter}
             """,
-            ("id", id), ("tenant", caller.Tenant), ("subject", caller.Subject)), HoldResponse.Read, cancellationToken);
+            ("id", id), ("tenant", caller.Tenant), ("subject", caller.Subject)), Hold.Read, cancellationToken);
         return rows.SingleOrDefault();
     }
 
@@ -25,8 +25,8 @@ internal sealed class HoldQueries(DbSession session)
     public async Task<Hold?> LockAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
         var rows = await session.QueryAsync(SqlStatement.Of(
-            $"SELECT {HoldResponse.Columns} FROM holds h WHERE h.id = @id AND h.tenant_id = @tenant{session.Provider.ForUpdate()}",
-            ("id", id), ("tenant", tenantId)), HoldResponse.Read, cancellationToken);
+            $"SELECT {Hold.Columns} FROM holds h WHERE h.id = @id AND h.tenant_id = @tenant{session.Provider.ForUpdate()}",
+            ("id", id), ("tenant", tenantId)), Hold.Read, cancellationToken);
         return rows.SingleOrDefault();
     }
 

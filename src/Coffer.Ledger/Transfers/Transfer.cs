@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Coffer.Ledger.Transfers;
 
 /// <summary>
@@ -21,6 +23,29 @@ internal sealed class Transfer
     public string? Description { get; set; }
     public string? Metadata { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The columns <see cref="Read"/> expects, for a query that aliases the table as <c>t</c>.</summary>
+    public const string Columns =
+        "t.id, t.tenant_id, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.code, t.kind, t.pending_id, "
+        + "t.reversal_of, t.external_reference, t.description, t.metadata, t.created_at";
+
+    public static Transfer Read(DbDataReader r) => new()
+    {
+        Id = r.GetGuid(0),
+        TenantId = r.GetString(1),
+        DebitAccountId = r.GetGuid(2),
+        CreditAccountId = r.GetGuid(3),
+        Amount = r.GetInt64(4),
+        Currency = r.GetString(5),
+        Code = r.GetString(6),
+        Kind = r.GetString(7),
+        PendingId = r.IsDBNull(8) ? null : r.GetGuid(8),
+        ReversalOf = r.IsDBNull(9) ? null : r.GetGuid(9),
+        ExternalReference = r.IsDBNull(10) ? null : r.GetString(10),
+        Description = r.IsDBNull(11) ? null : r.GetString(11),
+        Metadata = r.IsDBNull(12) ? null : r.GetString(12),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(13),
+    };
 }
 
 internal static class TransferKinds

@@ -13,36 +13,24 @@ internal sealed class TransferQueries(DbSession session)
         var ownerFilter = caller.ActsForTenant ? "" : "AND (d.owner_id = @subject OR c.owner_id = @subject)";
         var rows = await session.QueryAsync(SqlStatement.Of(
             $"""
-            SELECT {TransferResponse.Columns}
+            SELECT {Transfer.Columns}
             FROM transfers t
             JOIN accounts d ON d.id = t.debit_account_id
             JOIN accounts c ON c.id = t.credit_account_id
             WHERE t.id = @id AND t.tenant_id = @tenant {ownerFilter}
             """,
-            ("id", id), ("tenant", caller.Tenant), ("subject", caller.Subject)), TransferResponse.Read, cancellationToken);
-        return rows.SingleOrDefault();
+            ("id", id), ("tenant", caller.Tenant), ("subject", caller.Subject)), Transfer.Read, cancellationToken);
+        return rows is [var transfer] ? TransferResponse.From(transfer) : null;
     }
 
+    /// <summary>The transfer as the ledger stores it, for reversal (operators only reach this).</summary>
     /// <summary>The transfer as the ledger stores it, for reversal (operators only reach this).</summary>
     public async Task<Transfer?> FindRawAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
         var rows = await session.QueryAsync(SqlStatement.Of(
-            $"SELECT {TransferResponse.Columns} FROM transfers t WHERE t.id = @id AND t.tenant_id = @tenant",
-            ("id", id), ("tenant", tenantId)), r => (Response: TransferResponse.Read(r), Kind: r.GetString(6)), cancellationToken);
-        return rows is [var row]
-            ? new Transfer
-            {
-                Id = row.Response.Id,
-                TenantId = tenantId,
-                DebitAccountId = row.Response.FromAccountId,
-                CreditAccountId = row.Response.ToAccountId,
-                Amount = row.Response.Amount,
-                Currency = row.Response.Currency,
-                Code = row.Response.Code,
-                Kind = row.Kind,
-                ReversalOf = row.Response.ReversalOf,
-            }
-            : null;
+            $"SELECT {Transfer.Columns} FROM transfers t WHERE t.id = @id AND t.tenant_id = @tenant",
+            ("id", id), ("tenant", tenantId)), Transfer.Read, cancellationToken);
+        return rows.SingleOrDefault();
     }
 
     public async Task<Guid?> FindReversalOfAsync(Guid transferId, CancellationToken cancellationToken)
