@@ -23,7 +23,8 @@ internal sealed partial class HoldExpirySweeper(
                     LogExpired(logger, expired);
                 }
             }
-            catch (DbFailureException failure)
+            // A worker outlives one failed pass: a broken invariant is logged loudly, and the next pass retries.
+            catch (Exception failure) when (failure is not OperationCanceledException)
             {
                 LogSweepFailed(logger, failure);
             }
@@ -42,21 +43,38 @@ internal sealed partial class HoldExpirySweeper(
         var expired = 0;
         foreach (var (id, tenantId) in due)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var session = scope.ServiceProvider.GetRequiredService<DbSession>();
-            await session.BeginAsync(cancellationToken);
-            if (await scope.ServiceProvider.GetRequiredService<HoldResolution>().ExpireAsync(tenantId, id, cancellationToken))
+            try
             {
-                expired++;
+                if (await ExpireOneAsync(id, tenantId, cancellationToken))
+                {
+                    expired++;
+                }
             }
-            await session.CommitAsync([], cancellationToken);
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                // One hold that cannot expire (a transient error, or a broken invariant) must not hold up the others.
+                LogHoldFailed(logger, failure, id);
+            }
         }
         return expired;
     }
 
+    private async Task<bool> ExpireOneAsync(Guid id, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await session.BeginAsync(cancellationToken);
+        var expired = await scope.ServiceProvider.GetRequiredService<HoldResolution>().ExpireAsync(tenantId, id, cancellationToken);
+        await session.CommitAsync([], cancellationToken);
+        return expired;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hold {HoldId} could not be expired; the next sweep retries it")]
+    private static partial void LogHoldFailed(ILogger logger, Exception exception, Guid holdId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} holds")]
     private static partial void LogExpired(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hold expiry sweep failed; will retry at the next interval")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hold expiry sweep failed; will retry at the next interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

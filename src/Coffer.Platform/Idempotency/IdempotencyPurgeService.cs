@@ -26,7 +26,8 @@ internal sealed partial class IdempotencyPurgeService(
                     LogPurged(logger, deleted[0]);
                 }
             }
-            catch (DbFailureException failure)
+            // A worker outlives one failed pass: a broken invariant is logged loudly, and the next pass retries.
+            catch (Exception failure) when (failure is not OperationCanceledException)
             {
                 LogPurgeFailed(logger, failure);
             }
@@ -37,6 +38,6 @@ internal sealed partial class IdempotencyPurgeService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired idempotency records")]
     private static partial void LogPurged(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Idempotency purge failed; will retry at the next interval")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Idempotency purge failed; will retry at the next interval")]
     private static partial void LogPurgeFailed(ILogger logger, Exception exception);
 }
