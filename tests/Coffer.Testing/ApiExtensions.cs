@@ -38,8 +38,8 @@ public static class ApiExtensions
 
     public static async Task<Guid> DepositAsync(this HttpClient operatorClient, Guid accountId, long amount, string currency = "USD")
     {
-        var json = await (await operatorClient.PostJsonAsync("/api/v1/deposits",
-            new { accountId, amount, currency, externalReference = $"ext-{Guid.NewGuid():N}" })).ExpectAsync(HttpStatusCode.Created);
+        var json = await (await operatorClient.PostDepositAsync(accountId, amount, currency, $"ext-{Guid.NewGuid():N}"))
+            .ExpectAsync(HttpStatusCode.Created);
         return json.GetProperty("id").GetGuid();
     }
 

@@ -13,7 +13,7 @@ public sealed class AccountTests
     public async Task CreateWallet_ReturnsCreatedWithTheAccountShape(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
 
         var response = await alice.PostJsonAsync("/api/v1/accounts", new { currency = "EUR", name = "Holiday savings" });
@@ -47,7 +47,7 @@ public sealed class AccountTests
     public async Task CreateWallet_WithoutName_HasNullName(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         var account = await (await alice.PostJsonAsync("/api/v1/accounts", new { currency = "USD" })).ExpectAsync(HttpStatusCode.Created);
 
@@ -61,8 +61,8 @@ public sealed class AccountTests
     public async Task OperatorCreatesWalletForOwner_TheOwnerSeesAndOwnsIt(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var bob = server.ClientFor("bob", "acme", "customer");
+        var ops = server.Operator();
+        var bob = server.Customer("bob");
 
         var account = await (await ops.PostJsonAsync("/api/v1/accounts", new { currency = "USD", ownerId = "bob" }))
             .ExpectAsync(HttpStatusCode.Created);
@@ -79,8 +79,8 @@ public sealed class AccountTests
     public async Task CustomerCreatesWalletForSomeoneElse_Returns400AndCreatesNothing(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
 
         var response = await alice.PostJsonAsync("/api/v1/accounts", new { currency = "USD", ownerId = "bob" });
 
@@ -95,7 +95,7 @@ public sealed class AccountTests
     public async Task CustomerCreatesWalletNamingItselfAsOwner_IsAllowed(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         var account = await (await alice.PostJsonAsync("/api/v1/accounts", new { currency = "USD", ownerId = "alice" }))
             .ExpectAsync(HttpStatusCode.Created);
@@ -109,9 +109,9 @@ public sealed class AccountTests
     public async Task ListAccounts_AsCustomer_ReturnsOnlyOwnWallets(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var mallory = server.ClientFor("alice", "globex", "customer"); // same subject, other tenant
+        var alice = server.Customer("alice");
+        var bob = server.Customer("bob");
+        var mallory = server.Customer("alice", "globex"); // same subject, other tenant
         var aliceUsd = await alice.CreateWalletAsync("USD");
         var aliceEur = await alice.CreateWalletAsync("EUR");
         await bob.CreateWalletAsync("USD");
@@ -131,8 +131,8 @@ public sealed class AccountTests
     public async Task ListAccounts_CustomerFilteringByAnotherOwner_StillSeesOnlyOwnWallets(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
+        var alice = server.Customer("alice");
+        var bob = server.Customer("bob");
         var aliceWallet = await alice.CreateWalletAsync();
         await bob.CreateWalletAsync();
 
@@ -147,13 +147,13 @@ public sealed class AccountTests
     public async Task ListAccounts_OperatorFiltersByOwner_ReturnsThatOwnersWalletsOfTheTenant(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
+        var ops = server.Operator();
+        var alice = server.Customer("alice");
+        var bob = server.Customer("bob");
         var aliceA = await alice.CreateWalletAsync();
         var aliceB = await ops.CreateWalletAsync("GBP", ownerId: "alice");
         var bobs = await bob.CreateWalletAsync();
-        await server.ClientFor("alice", "globex", "customer").CreateWalletAsync();
+        await server.Customer("alice", "globex").CreateWalletAsync();
 
         var aliceList = await ops.GetOkAsync("/api/v1/accounts?ownerId=alice");
         var everyone = await ops.GetOkAsync("/api/v1/accounts");
@@ -168,7 +168,7 @@ public sealed class AccountTests
     public async Task ListAccounts_PagedWithLimitAndCursor_ReturnsEveryWalletOnceInIdOrder(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var created = new List<Guid>();
         for (var i = 0; i < 7; i++)
         {
@@ -191,7 +191,7 @@ public sealed class AccountTests
     public async Task ListAccounts_LastPageExactlyFull_HasNoNextCursor(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         for (var i = 0; i < 4; i++)
         {
             await alice.CreateWalletAsync();
@@ -215,7 +215,7 @@ public sealed class AccountTests
     public async Task ListAccounts_LimitOutOfRange_Returns400(DatabaseProvider provider, string limit)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         await (await alice.GetAsync($"/api/v1/accounts?limit={limit}")).ExpectValidationErrorAsync("limit");
     }
@@ -226,7 +226,7 @@ public sealed class AccountTests
     public async Task ListAccounts_BadCursor_Returns400(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         await (await alice.GetAsync("/api/v1/accounts?cursor=not-a-cursor")).ExpectValidationErrorAsync("cursor");
     }
@@ -237,7 +237,7 @@ public sealed class AccountTests
     public async Task ListAccounts_CustomerAsksForSystemAccounts_Returns400(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         await (await alice.GetAsync("/api/v1/accounts?kind=system")).ExpectValidationErrorAsync("kind");
     }
@@ -248,8 +248,8 @@ public sealed class AccountTests
     public async Task GetAccount_AnotherCustomersWallet_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
+        var alice = server.Customer("alice");
+        var bob = server.Customer("bob");
         var bobs = await bob.CreateWalletAsync();
 
         await (await alice.GetAsync($"/api/v1/accounts/{bobs}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -263,9 +263,9 @@ public sealed class AccountTests
     public async Task GetAccount_AnotherTenantsWallet_Returns404EvenToItsOperators(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var acmeAlice = server.ClientFor("alice", "acme", "customer");
-        var globexAlice = server.ClientFor("alice", "globex", "customer");
-        var globexOps = server.ClientFor("ops", "globex", "operator");
+        var acmeAlice = server.Customer("alice");
+        var globexAlice = server.Customer("alice", "globex");
+        var globexOps = server.Operator("globex");
         var wallet = await acmeAlice.CreateWalletAsync();
 
         await (await globexAlice.GetAsync($"/api/v1/accounts/{wallet}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -279,7 +279,7 @@ public sealed class AccountTests
     public async Task GetAccount_UnknownId_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
 
         await (await ops.GetAsync($"/api/v1/accounts/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
@@ -289,12 +289,8 @@ public sealed class AccountTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task GetAccount_AfterDepositAndTransfer_ShowsPostedPendingAndAvailable(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var wallet = await alice.CreateWalletAsync();
-        var other = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(wallet, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, _, wallet, other) = parties;
         await alice.TransferAsync(wallet, other, 250);
         await alice.HoldAsync(wallet, other, 100);
 
@@ -313,7 +309,7 @@ public sealed class AccountTests
     public async Task CreateWallet_UnknownOrMissingCurrency_Returns400(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         await (await alice.PostJsonAsync("/api/v1/accounts", new { currency = "XYZ" })).ExpectValidationErrorAsync("currency");
         await (await alice.PostJsonAsync("/api/v1/accounts", new { name = "no currency" })).ExpectValidationErrorAsync("currency");
@@ -326,7 +322,7 @@ public sealed class AccountTests
     public async Task CreateWallet_ReadBack_ReportsTheSameCreatedAtAsTheCreateResponse(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var created = new List<JsonElement>();
         for (var i = 0; i < 3; i++)
         {
@@ -348,7 +344,7 @@ public sealed class AccountTests
     public async Task ListAccounts_NonIntegerLimit_Returns400NamingLimit(DatabaseProvider provider, string limit)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         await (await alice.GetAsync($"/api/v1/accounts?limit={limit}")).ExpectValidationErrorAsync("limit");
     }
@@ -359,7 +355,7 @@ public sealed class AccountTests
     public async Task ListAccounts_OperatorAsksForSystemAccounts_SeesTheClearingAccountOnly(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "alice");
         await ops.DepositAsync(wallet, 1_000);
 

@@ -81,24 +81,6 @@ internal static class ApiTestKit
     public static async Task<JsonElement> AccountAsync(this HttpClient client, Guid accountId) =>
         await client.GetOkAsync($"/api/v1/accounts/{accountId}");
 
-    public static async Task<long> AvailableAsync(this HttpClient client, Guid accountId) =>
-        (await client.BalanceAsync(accountId)).GetProperty("available").GetInt64();
-
-    /// <summary>(posted, pending, available) of an account.</summary>
-    public static async Task<(long Posted, long Pending, long Available)> BalancesAsync(this HttpClient client, Guid accountId)
-    {
-        var balance = await client.BalanceAsync(accountId);
-        return (balance.GetProperty("posted").GetInt64(), balance.GetProperty("pending").GetInt64(), balance.GetProperty("available").GetInt64());
-    }
-
-    public static async Task<JsonElement> TransferAsync(this HttpClient client, Guid from, Guid to, long amount, string currency = "USD") =>
-        await (await client.PostJsonAsync("/api/v1/transfers", new { fromAccountId = from, toAccountId = to, amount, currency }))
-            .ExpectAsync(HttpStatusCode.Created);
-
-    public static async Task<JsonElement> HoldAsync(this HttpClient client, Guid from, Guid to, long amount, int expiresInSeconds = 3_600) =>
-        await (await client.PostJsonAsync("/api/v1/holds",
-            new { fromAccountId = from, toAccountId = to, amount, currency = "USD", expiresInSeconds })).ExpectAsync(HttpStatusCode.Created);
-
     /// <summary>Follows <c>nextCursor</c> from the first page to the last; returns every page's items in order.</summary>
     public static async Task<(List<JsonElement> Items, int Pages)> ReadAllPagesAsync(this HttpClient client, string url, int limit)
     {

@@ -45,8 +45,7 @@ public sealed class AuthorizationTests
 
         await ExpectUnauthenticatedAsync(await anonymous.GetAsync("/api/v1/accounts"));
         await ExpectUnauthenticatedAsync(await anonymous.PostJsonAsync("/api/v1/accounts", new { currency = "USD" }));
-        await ExpectUnauthenticatedAsync(await anonymous.PostJsonAsync("/api/v1/transfers",
-            new { fromAccountId = Guid.NewGuid(), toAccountId = Guid.NewGuid(), amount = 1, currency = "USD" }));
+        await ExpectUnauthenticatedAsync(await anonymous.PostTransferAsync(Guid.NewGuid(), Guid.NewGuid(), 1));
     }
 
     [Theory(Timeout = 60_000)]
@@ -161,15 +160,11 @@ public sealed class AuthorizationTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task PartnerOnTransfers_Returns403(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, _, from, to) = parties;
         var partner = server.ClientFor("alice", "acme", "partner");
-        var from = await alice.CreateWalletAsync();
-        var to = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(from, 1_000);
 
-        await (await partner.PostJsonAsync("/api/v1/transfers", new { fromAccountId = from, toAccountId = to, amount = 100, currency = "USD" }))
+        await (await partner.PostTransferAsync(from, to, 100))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         await (await partner.GetAsync("/api/v1/accounts")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         await (await partner.GetAsync($"/api/v1/accounts/{from}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
@@ -185,14 +180,14 @@ public sealed class AuthorizationTests
     {
         await using var server = await CofferTestServer.StartAsync(provider);
         var admin = server.ClientFor("root", "acme", "admin");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var from = await ops.CreateWalletAsync(ownerId: "alice");
         var to = await ops.CreateWalletAsync(ownerId: "bob");
         await ops.DepositAsync(from, 1_000);
 
-        await (await admin.PostJsonAsync("/api/v1/transfers", new { fromAccountId = from, toAccountId = to, amount = 100, currency = "USD" }))
+        await (await admin.PostTransferAsync(from, to, 100))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await admin.PostJsonAsync("/api/v1/deposits", new { accountId = from, amount = 100, currency = "USD", externalReference = "adm" }))
+        await (await admin.PostDepositAsync(from, 100, "USD", "adm"))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         // Reading is allowed.
         Assert.Equal(1_000, await admin.AvailableAsync(from));
@@ -226,11 +221,11 @@ public sealed class AuthorizationTests
     public async Task IdentityHeaders_AreIgnored(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
+        var alice = server.Customer("alice");
+        var bob = server.Customer("bob");
         var alices = await alice.CreateWalletAsync();
         var bobs = await bob.CreateWalletAsync();
-        var spoofing = server.ClientFor("alice", "acme", "customer");
+        var spoofing = server.Customer("alice");
         spoofing.DefaultRequestHeaders.Add("X-User-Id", "bob");
         spoofing.DefaultRequestHeaders.Add("X-Tenant-Id", "globex");
         spoofing.DefaultRequestHeaders.Add("X-Role", "operator");
@@ -239,7 +234,7 @@ public sealed class AuthorizationTests
 
         Assert.Equal(alices, Assert.Single(list.GetProperty("items").EnumerateArray()).Id());
         await (await spoofing.GetAsync($"/api/v1/accounts/{bobs}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await spoofing.PostJsonAsync("/api/v1/deposits", new { accountId = alices, amount = 100, currency = "USD", externalReference = "spoof" }))
+        await (await spoofing.PostDepositAsync(alices, 100, "USD", "spoof"))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
     }
 
@@ -249,15 +244,14 @@ public sealed class AuthorizationTests
     public async Task SameSubjectInAnotherTenant_IsAnotherIdentity(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var acmeAlice = server.ClientFor("alice", "acme", "customer");
-        var globexAlice = server.ClientFor("alice", "globex", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var acmeAlice = server.Customer("alice");
+        var globexAlice = server.Customer("alice", "globex");
+        var ops = server.Operator();
         var acmeWallet = await acmeAlice.CreateWalletAsync();
         var globexWallet = await globexAlice.CreateWalletAsync();
         await ops.DepositAsync(acmeWallet, 1_000);
 
-        var response = await globexAlice.PostJsonAsync("/api/v1/transfers",
-            new { fromAccountId = acmeWallet, toAccountId = globexWallet, amount = 100, currency = "USD" });
+        var response = await globexAlice.PostTransferAsync(acmeWallet, globexWallet, 100);
 
         await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(1_000, await acmeAlice.AvailableAsync(acmeWallet));

@@ -14,13 +14,9 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_AllItemsValid_PostsEveryTransferInOrder(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var a = await alice.CreateWalletAsync();
-        var b = await ops.CreateWalletAsync(ownerId: "bob");
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, a, b) = parties;
         var c = await ops.CreateWalletAsync(ownerId: "carol");
-        await ops.DepositAsync(a, 1_000);
 
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch", new { transfers = new[] { Item(a, b, 100), Item(a, c, 250), Item(a, b, 5) } });
 
@@ -47,13 +43,9 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_ItemAtIndexTwoLacksFunds_Returns422NamingTheIndexAndPersistsNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var a = await alice.CreateWalletAsync();
-        var b = await ops.CreateWalletAsync(ownerId: "bob");
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, a, b) = parties;
         var c = await ops.CreateWalletAsync(ownerId: "carol");
-        await ops.DepositAsync(a, 1_000);
 
         // Each item alone is affordable; the third is not after the first two.
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch",
@@ -73,12 +65,8 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_ItemWithUnknownAccount_Returns422NamingTheIndexAndPersistsNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var a = await alice.CreateWalletAsync();
-        var b = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(a, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, a, b) = parties;
 
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch",
             new { transfers = new[] { Item(a, b, 100), Item(a, Guid.NewGuid(), 100), Item(a, b, 100) } });
@@ -97,8 +85,8 @@ public sealed class BatchTests
     public async Task Batch_ItemWithCurrencyMismatchAtIndexZero_Returns422WithIndexZero(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var a = await alice.CreateWalletAsync();
         var eur = await ops.CreateWalletAsync("EUR", ownerId: "bob");
         var b = await ops.CreateWalletAsync(ownerId: "bob");
@@ -118,8 +106,8 @@ public sealed class BatchTests
     public async Task Batch_LaterItemSpendsFundsArrivingFromAnEarlierItem_Succeeds(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var a = await alice.CreateWalletAsync();
         var b = await alice.CreateWalletAsync(); // alice's second wallet, empty
         var c = await ops.CreateWalletAsync(ownerId: "carol");
@@ -142,8 +130,8 @@ public sealed class BatchTests
     public async Task Batch_ItemsInTheWrongOrderForTheirFunds_Returns422AndPersistsNothing(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var a = await alice.CreateWalletAsync();
         var b = await alice.CreateWalletAsync();
         var c = await ops.CreateWalletAsync(ownerId: "carol");
@@ -165,12 +153,8 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_ExactlyOneThousandItems_Succeeds(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var a = await alice.CreateWalletAsync();
-        var b = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(a, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, a, b) = parties;
 
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch", new { transfers = Enumerable.Range(0, 1_000).Select(_ => Item(a, b, 1)).ToArray() });
 
@@ -187,12 +171,8 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_MoreThanOneThousandItems_Returns400AndPersistsNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var a = await alice.CreateWalletAsync();
-        var b = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(a, 10_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000);
+        var (server, alice, _, _, a, b) = parties;
 
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch", new { transfers = Enumerable.Range(0, 1_001).Select(_ => Item(a, b, 1)).ToArray() });
 
@@ -207,7 +187,7 @@ public sealed class BatchTests
     public async Task Batch_Empty_Returns400(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
 
         await (await alice.PostJsonAsync("/api/v1/transfers/batch", new { transfers = Array.Empty<object>() })).ExpectValidationErrorAsync("transfers");
         await (await alice.PostRawAsync("/api/v1/transfers/batch", "{}")).ExpectValidationErrorAsync("transfers");
@@ -218,12 +198,8 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_InvalidItemField_Returns400NamingTheItemAndField(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var a = await alice.CreateWalletAsync();
-        var b = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(a, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, _, a, b) = parties;
 
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch",
             new { transfers = new[] { Item(a, b, 10), Item(a, b, 0), Item(a, a, 10, "usd") } });
@@ -242,7 +218,7 @@ public sealed class BatchTests
     public async Task Batch_NullItem_Returns400NamingIt(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var a = await alice.CreateWalletAsync();
         var b = await alice.CreateWalletAsync();
 
@@ -257,13 +233,8 @@ public sealed class BatchTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Batch_FromSomeoneElsesWallet_Returns422AndPersistsNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, ops, alices, bobs) = parties;
         await ops.DepositAsync(bobs, 1_000);
 
         var response = await alice.PostJsonAsync("/api/v1/transfers/batch", new { transfers = new[] { Item(alices, bobs, 10), Item(bobs, alices, 900) } });

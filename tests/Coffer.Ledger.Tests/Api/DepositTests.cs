@@ -15,7 +15,7 @@ public sealed class DepositTests
     public async Task Deposit_ByOperatorOrService_CreditsTheWalletFromExternalClearing(DatabaseProvider provider, string role)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var depositor = server.ClientFor("rail", "acme", role);
         var wallet = await alice.CreateWalletAsync();
 
@@ -46,10 +46,10 @@ public sealed class DepositTests
     public async Task Deposit_ByCustomer_Returns403AndCreditsNothing(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var wallet = await alice.CreateWalletAsync();
 
-        var response = await alice.PostJsonAsync("/api/v1/deposits", new { accountId = wallet, amount = 1_000_000, currency = "USD", externalReference = "free-money" });
+        var response = await alice.PostDepositAsync(wallet, 1_000_000, "USD", "free-money");
 
         await response.ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(0, await alice.AvailableAsync(wallet));
@@ -62,13 +62,12 @@ public sealed class DepositTests
     public async Task Deposit_DuplicateExternalReferenceWithANewKey_Returns409NamingTheExistingTransfer(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "alice");
-        var first = await (await ops.PostJsonAsync("/api/v1/deposits", new { accountId = wallet, amount = 700, currency = "USD", externalReference = "wire-42" }))
+        var first = await (await ops.PostDepositAsync(wallet, 700, "USD", "wire-42"))
             .ExpectAsync(HttpStatusCode.Created);
 
-        var response = await ops.PostJsonAsync("/api/v1/deposits",
-            new { accountId = wallet, amount = 700, currency = "USD", externalReference = "wire-42" }, idempotencyKey: Guid.NewGuid().ToString());
+        var response = await ops.PostDepositAsync(wallet, 700, "USD", "wire-42", idempotencyKey: Guid.NewGuid().ToString());
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_external_reference");
         Assert.Equal(first.Id(), problem.GetProperty("existingTransferId").GetGuid());
@@ -83,13 +82,13 @@ public sealed class DepositTests
     public async Task Deposit_SameExternalReferenceIntoAnotherWalletAndCurrency_Returns409(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var usd = await ops.CreateWalletAsync("USD", ownerId: "alice");
         var eur = await ops.CreateWalletAsync("EUR", ownerId: "bob");
-        await (await ops.PostJsonAsync("/api/v1/deposits", new { accountId = usd, amount = 100, currency = "USD", externalReference = "ref-1" }))
+        await (await ops.PostDepositAsync(usd, 100, "USD", "ref-1"))
             .ExpectAsync(HttpStatusCode.Created);
 
-        var response = await ops.PostJsonAsync("/api/v1/deposits", new { accountId = eur, amount = 100, currency = "EUR", externalReference = "ref-1" });
+        var response = await ops.PostDepositAsync(eur, 100, "EUR", "ref-1");
 
         await response.ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_external_reference");
         Assert.Equal(0, await ops.AvailableAsync(eur));
@@ -102,14 +101,14 @@ public sealed class DepositTests
     public async Task Deposit_SameExternalReferenceInAnotherTenant_IsAllowed(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var acmeOps = server.ClientFor("ops", "acme", "operator");
-        var globexOps = server.ClientFor("ops", "globex", "operator");
+        var acmeOps = server.Operator();
+        var globexOps = server.Operator("globex");
         var acmeWallet = await acmeOps.CreateWalletAsync(ownerId: "alice");
         var globexWallet = await globexOps.CreateWalletAsync(ownerId: "gina");
-        await (await acmeOps.PostJsonAsync("/api/v1/deposits", new { accountId = acmeWallet, amount = 100, currency = "USD", externalReference = "shared" }))
+        await (await acmeOps.PostDepositAsync(acmeWallet, 100, "USD", "shared"))
             .ExpectAsync(HttpStatusCode.Created);
 
-        var response = await globexOps.PostJsonAsync("/api/v1/deposits", new { accountId = globexWallet, amount = 200, currency = "USD", externalReference = "shared" });
+        var response = await globexOps.PostDepositAsync(globexWallet, 200, "USD", "shared");
 
         await response.ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(100, await acmeOps.AvailableAsync(acmeWallet));
@@ -123,10 +122,10 @@ public sealed class DepositTests
     public async Task Deposit_InAnotherCurrencyThanTheWallet_Returns422CurrencyMismatch(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync("USD", ownerId: "alice");
 
-        var response = await ops.PostJsonAsync("/api/v1/deposits", new { accountId = wallet, amount = 100, currency = "EUR", externalReference = "eur-1" });
+        var response = await ops.PostDepositAsync(wallet, 100, "EUR", "eur-1");
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch");
         Assert.Equal("accountId", problem.Str("field"));
@@ -141,11 +140,11 @@ public sealed class DepositTests
     public async Task Deposit_ToAnotherTenantsWallet_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var acmeOps = server.ClientFor("ops", "acme", "operator");
-        var globexOps = server.ClientFor("ops", "globex", "operator");
+        var acmeOps = server.Operator();
+        var globexOps = server.Operator("globex");
         var acmeWallet = await acmeOps.CreateWalletAsync(ownerId: "alice");
 
-        var response = await globexOps.PostJsonAsync("/api/v1/deposits", new { accountId = acmeWallet, amount = 100, currency = "USD", externalReference = "x-1" });
+        var response = await globexOps.PostDepositAsync(acmeWallet, 100, "USD", "x-1");
 
         await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(0, await acmeOps.AvailableAsync(acmeWallet));
@@ -158,14 +157,14 @@ public sealed class DepositTests
     public async Task Deposit_ToUnknownOrSystemAccount_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "alice");
         await ops.DepositAsync(wallet, 10);
         var clearing = SystemAccounts.IdOf("acme", "USD", SystemAccounts.ExternalClearing);
 
-        await (await ops.PostJsonAsync("/api/v1/deposits", new { accountId = Guid.NewGuid(), amount = 100, currency = "USD", externalReference = "u-1" }))
+        await (await ops.PostDepositAsync(Guid.NewGuid(), 100, "USD", "u-1"))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await ops.PostJsonAsync("/api/v1/deposits", new { accountId = clearing, amount = 100, currency = "USD", externalReference = "u-2" }))
+        await (await ops.PostDepositAsync(clearing, 100, "USD", "u-2"))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(1, await server.CountTransfersAsync("deposit"));
     }
@@ -176,12 +175,12 @@ public sealed class DepositTests
     public async Task Deposit_MissingExternalReference_Returns400(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "alice");
 
         await (await ops.PostJsonAsync("/api/v1/deposits", new { accountId = wallet, amount = 100, currency = "USD" }))
             .ExpectValidationErrorAsync("externalReference");
-        await (await ops.PostJsonAsync("/api/v1/deposits", new { accountId = wallet, amount = 100, currency = "USD", externalReference = "  " }))
+        await (await ops.PostDepositAsync(wallet, 100, "USD", "  "))
             .ExpectValidationErrorAsync("externalReference");
         Assert.Equal(0, await server.CountTransfersAsync("deposit"));
     }

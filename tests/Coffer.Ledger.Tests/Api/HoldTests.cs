@@ -8,46 +8,29 @@ namespace Coffer.Ledger.Tests.Api;
 
 public sealed class HoldTests
 {
-    /// <summary>Alice's funded wallet, Bob's empty wallet, and clients for alice, bob, carol and an operator.</summary>
-    private sealed record Parties(HttpClient Alice, HttpClient Bob, HttpClient Carol, HttpClient Ops, Guid Payer, Guid Payee);
-
-    private static async Task<Parties> SetUpAsync(CofferTestServer server, long funds = 1_000)
-    {
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var carol = server.ClientFor("carol", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var payer = await alice.CreateWalletAsync();
-        var payee = await bob.CreateWalletAsync();
-        await ops.DepositAsync(payer, funds);
-        return new Parties(alice, bob, carol, ops, payer, payee);
-    }
-
     [Theory(Timeout = 60_000)]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CreateHold_ReducesAvailableButNotPosted(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
 
-        var response = await p.Alice.PostJsonAsync("/api/v1/holds",
-            new { fromAccountId = p.Payer, toAccountId = p.Payee, amount = 300, currency = "USD", expiresInSeconds = 3_600 });
+        var response = await p.Alice.PostHoldAsync(p.AliceWallet, p.BobWallet, 300, expiresInSeconds: 3_600);
 
         var hold = await response.ExpectAsync(HttpStatusCode.Created);
         Assert.Equal($"/api/v1/holds/{hold.Id()}", response.Headers.Location?.OriginalString);
         Assert.Equal("pending", hold.Str("status"));
         Assert.Equal(300, hold.Long("amount"));
         Assert.Equal("USD", hold.Str("currency"));
-        Assert.Equal(p.Payer, hold.GetProperty("fromAccountId").GetGuid());
-        Assert.Equal(p.Payee, hold.GetProperty("toAccountId").GetGuid());
+        Assert.Equal(p.AliceWallet, hold.GetProperty("fromAccountId").GetGuid());
+        Assert.Equal(p.BobWallet, hold.GetProperty("toAccountId").GetGuid());
         var expiresIn = hold.GetProperty("expiresAt").GetDateTimeOffset() - hold.GetProperty("createdAt").GetDateTimeOffset();
         Assert.Equal(TimeSpan.FromSeconds(3_600), expiresIn);
-        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal((0L, 300L, 0L), await p.Bob.BalancesAsync(p.Payee));
+        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal((0L, 300L, 0L), await p.Bob.BalancesAsync(p.BobWallet));
         Assert.Equal("pending", (await p.Alice.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
         Assert.Equal("pending", (await p.Bob.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -55,17 +38,15 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CreateHold_MoreThanAvailable_Returns422AndReservesNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        await p.Alice.HoldAsync(p.Payer, p.Payee, 600);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 600);
 
-        var response = await p.Alice.PostJsonAsync("/api/v1/holds",
-            new { fromAccountId = p.Payer, toAccountId = p.Payee, amount = 401, currency = "USD", expiresInSeconds = 60 });
+        var response = await p.Alice.PostHoldAsync(p.AliceWallet, p.BobWallet, 401, expiresInSeconds: 60);
 
         await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds");
-        Assert.Equal((1_000L, -600L, 400L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal(1, await server.CountTransfersAsync("hold"));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal((1_000L, -600L, 400L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal(1, await p.Server.CountTransfersAsync("hold"));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -73,16 +54,15 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_WhileFundsAreHeld_CannotSpendTheHeldPart(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        await p.Alice.HoldAsync(p.Payer, p.Payee, 700);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 700);
 
-        var response = await p.Alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = p.Payer, toAccountId = p.Payee, amount = 301, currency = "USD" });
+        var response = await p.Alice.PostTransferAsync(p.AliceWallet, p.BobWallet, 301);
 
         await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds");
-        await p.Alice.TransferAsync(p.Payer, p.Payee, 300);
-        Assert.Equal((700L, -700L, 0L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        await p.Alice.TransferAsync(p.AliceWallet, p.BobWallet, 300);
+        Assert.Equal((700L, -700L, 0L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -90,9 +70,8 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CaptureHold_WithoutAmount_CapturesAll(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         var captured = await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { })).ExpectAsync(HttpStatusCode.OK);
 
@@ -101,13 +80,13 @@ public sealed class HoldTests
         Assert.Equal(300, captured.Long("capturedAmount"));
         Assert.NotEqual(JsonValueKind.Null, captured.GetProperty("resolutionTransferId").ValueKind);
         Assert.Equal("captured", (await p.Alice.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
-        Assert.Equal((700L, 0L, 700L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal((300L, 0L, 300L), await p.Bob.BalancesAsync(p.Payee));
+        Assert.Equal((700L, 0L, 700L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal((300L, 0L, 300L), await p.Bob.BalancesAsync(p.BobWallet));
         var resolution = await p.Bob.GetOkAsync($"/api/v1/transfers/{captured.GetProperty("resolutionTransferId").GetGuid()}");
         Assert.Equal("hold_capture", resolution.Str("code"));
         Assert.Equal(300, resolution.Long("amount"));
         Assert.Equal(hold.Id(), resolution.GetProperty("holdId").GetGuid());
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -115,16 +94,15 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CaptureHold_WithNoBodyAtAll_CapturesAll(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         var captured = await (await p.Bob.PostEmptyAsync($"/api/v1/holds/{hold.Id()}/capture")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("captured", captured.Str("status"));
         Assert.Equal(300, captured.Long("capturedAmount"));
-        Assert.Equal((300L, 0L, 300L), await p.Bob.BalancesAsync(p.Payee));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal((300L, 0L, 300L), await p.Bob.BalancesAsync(p.BobWallet));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -132,18 +110,17 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CaptureHold_Partially_PostsThePartAndReleasesTheRest(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         var captured = await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { amount = 120 })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("captured", captured.Str("status"));
         Assert.Equal(120, captured.Long("capturedAmount"));
         Assert.Equal(300, captured.Long("amount"));
-        Assert.Equal((880L, 0L, 880L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal((120L, 0L, 120L), await p.Bob.BalancesAsync(p.Payee));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal((880L, 0L, 880L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal((120L, 0L, 120L), await p.Bob.BalancesAsync(p.BobWallet));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -151,18 +128,17 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CaptureHold_MoreThanHeld_Returns422AndLeavesTheHoldPending(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         var response = await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { amount = 301 });
 
         await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "capture_exceeds_hold");
         Assert.Equal("pending", (await p.Bob.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
-        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal((0L, 300L, 0L), await p.Bob.BalancesAsync(p.Payee));
-        Assert.Equal(0, await server.CountTransfersAsync("hold_capture"));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal((0L, 300L, 0L), await p.Bob.BalancesAsync(p.BobWallet));
+        Assert.Equal(0, await p.Server.CountTransfersAsync("hold_capture"));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -172,9 +148,8 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres, -1L)]
     public async Task CaptureHold_NonPositiveAmount_Returns400(DatabaseProvider provider, long amount)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { amount })).ExpectValidationErrorAsync("amount");
         Assert.Equal("pending", (await p.Bob.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
@@ -185,19 +160,18 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task VoidHold_ReleasesTheReservation(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         var voided = await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/void", null)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("voided", voided.Str("status"));
         Assert.Equal(JsonValueKind.Null, voided.GetProperty("capturedAmount").ValueKind);
         Assert.Equal("voided", (await p.Alice.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
-        Assert.Equal((1_000L, 0L, 1_000L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal((0L, 0L, 0L), await p.Bob.BalancesAsync(p.Payee));
-        Assert.Equal(1, await server.CountTransfersAsync("hold_void"));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal((1_000L, 0L, 1_000L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal((0L, 0L, 0L), await p.Bob.BalancesAsync(p.BobWallet));
+        Assert.Equal(1, await p.Server.CountTransfersAsync("hold_void"));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -211,22 +185,21 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres, "void", "void")]
     public async Task ResolveHold_AfterItWasResolved_Returns422HoldNotPendingAndChangesNothing(DatabaseProvider provider, string first, string second)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
         await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/{first}", new { })).ExpectAsync(HttpStatusCode.OK);
-        var payerAfterFirst = await p.Alice.BalancesAsync(p.Payer);
-        var payeeAfterFirst = await p.Bob.BalancesAsync(p.Payee);
+        var payerAfterFirst = await p.Alice.BalancesAsync(p.AliceWallet);
+        var payeeAfterFirst = await p.Bob.BalancesAsync(p.BobWallet);
 
         var response = await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/{second}", new { });
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "hold_not_pending", checkStatusMember: false);
         Assert.Contains(first == "capture" ? "captured" : "voided", problem.Str("detail"), StringComparison.Ordinal);
-        Assert.Equal(payerAfterFirst, await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal(payeeAfterFirst, await p.Bob.BalancesAsync(p.Payee));
-        Assert.Equal(first == "capture" ? 1 : 0, await server.CountTransfersAsync("hold_capture"));
-        Assert.Equal(first == "void" ? 1 : 0, await server.CountTransfersAsync("hold_void"));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal(payerAfterFirst, await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal(payeeAfterFirst, await p.Bob.BalancesAsync(p.BobWallet));
+        Assert.Equal(first == "capture" ? 1 : 0, await p.Server.CountTransfersAsync("hold_capture"));
+        Assert.Equal(first == "void" ? 1 : 0, await p.Server.CountTransfersAsync("hold_void"));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -234,17 +207,16 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CaptureOrVoid_ByThePayer_Returns403WhileThePayeeCanCapture(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         await (await p.Alice.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { })).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         await (await p.Alice.PostJsonAsync($"/api/v1/holds/{hold.Id()}/void", new { })).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.Payer));
+        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.AliceWallet));
 
         await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(300, await p.Bob.AvailableAsync(p.Payee));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal(300, await p.Bob.AvailableAsync(p.BobWallet));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -252,10 +224,9 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Hold_ThirdCustomerOrOtherTenant_Returns404ForReadCaptureAndVoid(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var globexOps = server.ClientFor("ops", "globex", "operator");
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var globexOps = p.Server.Operator("globex");
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         foreach (var stranger in new[] { p.Carol, globexOps })
         {
@@ -264,7 +235,7 @@ public sealed class HoldTests
             await (await stranger.PostJsonAsync($"/api/v1/holds/{hold.Id()}/void", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         }
         Assert.Equal("pending", (await p.Bob.GetOkAsync($"/api/v1/holds/{hold.Id()}")).Str("status"));
-        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.Payer));
+        Assert.Equal((1_000L, -300L, 700L), await p.Alice.BalancesAsync(p.AliceWallet));
     }
 
     [Theory(Timeout = 60_000)]
@@ -272,16 +243,15 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CaptureHold_ByAnOperator_Succeeds(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
 
         var captured = await (await p.Ops.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { amount = 50 })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("captured", captured.Str("status"));
-        Assert.Equal(950, await p.Alice.AvailableAsync(p.Payer));
-        Assert.Equal(50, await p.Bob.AvailableAsync(p.Payee));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal(950, await p.Alice.AvailableAsync(p.AliceWallet));
+        Assert.Equal(50, await p.Bob.AvailableAsync(p.BobWallet));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -289,9 +259,8 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task ExpiredHold_ShowsExpiredAndCannotBeCaptured(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300, expiresInSeconds: 1);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300, expiresInSeconds: 1);
 
         await Task.Delay(TimeSpan.FromMilliseconds(1_500));
 
@@ -301,9 +270,9 @@ public sealed class HoldTests
         Assert.Contains("expired", problem.Str("detail"), StringComparison.Ordinal);
         await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/void", new { }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "hold_not_pending", checkStatusMember: false);
-        Assert.Equal(0, await server.CountTransfersAsync("hold_capture"));
-        Assert.Equal(0, await p.Bob.AvailableAsync(p.Payee));
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Equal(0, await p.Server.CountTransfersAsync("hold_capture"));
+        Assert.Equal(0, await p.Bob.AvailableAsync(p.BobWallet));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -311,30 +280,29 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task ExpiredHold_IsReleasedByTheSweeper(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider,
-            new Dictionary<string, string?> { ["Coffer:Ledger:HoldSweepIntervalSeconds"] = "0.2" });
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300, expiresInSeconds: 1);
-        var longLived = await p.Alice.HoldAsync(p.Payer, p.Payee, 100, expiresInSeconds: 3_600);
-        Assert.Equal(600, await p.Alice.AvailableAsync(p.Payer));
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true,
+            settings: new Dictionary<string, string?> { ["Coffer:Ledger:HoldSweepIntervalSeconds"] = "0.2" });
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300, expiresInSeconds: 1);
+        var longLived = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 100, expiresInSeconds: 3_600);
+        Assert.Equal(600, await p.Alice.AvailableAsync(p.AliceWallet));
 
         var clock = Stopwatch.StartNew();
-        while (await p.Alice.AvailableAsync(p.Payer) != 900 || await server.CountTransfersAsync("hold_expiry") == 0)
+        while (await p.Alice.AvailableAsync(p.AliceWallet) != 900 || await p.Server.CountTransfersAsync("hold_expiry") == 0)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "The sweeper did not release the expired hold within 10 s.");
             await Task.Delay(100);
         }
 
-        Assert.Equal(1, await server.CountTransfersAsync("hold_expiry"));
+        Assert.Equal(1, await p.Server.CountTransfersAsync("hold_expiry"));
         var expired = await p.Alice.GetOkAsync($"/api/v1/holds/{hold.Id()}");
         Assert.Equal("expired", expired.Str("status"));
         Assert.NotEqual(JsonValueKind.Null, expired.GetProperty("resolutionTransferId").ValueKind);
         Assert.Equal("pending", (await p.Alice.GetOkAsync($"/api/v1/holds/{longLived.Id()}")).Str("status"));
-        Assert.Equal((1_000L, -100L, 900L), await p.Alice.BalancesAsync(p.Payer));
-        Assert.Equal((0L, 100L, 0L), await p.Bob.BalancesAsync(p.Payee));
+        Assert.Equal((1_000L, -100L, 900L), await p.Alice.BalancesAsync(p.AliceWallet));
+        Assert.Equal((0L, 100L, 0L), await p.Bob.BalancesAsync(p.BobWallet));
         await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "hold_not_pending", checkStatusMember: false);
-        Assert.Empty(await LedgerAudit.CheckAsync(server.Database));
+        Assert.Empty(await LedgerAudit.CheckAsync(p.Server.Database));
     }
 
     [Theory(Timeout = 60_000)]
@@ -342,15 +310,13 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CreateHold_CustomerIntoSystemAccount_Returns404(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
         var clearing = SystemAccountsId("acme");
 
-        var response = await p.Alice.PostJsonAsync("/api/v1/holds",
-            new { fromAccountId = p.Payer, toAccountId = clearing, amount = 10, currency = "USD", expiresInSeconds = 60 });
+        var response = await p.Alice.PostHoldAsync(p.AliceWallet, clearing, 10, expiresInSeconds: 60);
 
         await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(1_000, await p.Alice.AvailableAsync(p.Payer));
+        Assert.Equal(1_000, await p.Alice.AvailableAsync(p.AliceWallet));
     }
 
     [Theory(Timeout = 60_000)]
@@ -358,16 +324,14 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CreateHold_FromSomeoneElsesWallet_Returns404(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
         var carols = await p.Carol.CreateWalletAsync();
 
-        var response = await p.Carol.PostJsonAsync("/api/v1/holds",
-            new { fromAccountId = p.Payer, toAccountId = carols, amount = 10, currency = "USD", expiresInSeconds = 60 });
+        var response = await p.Carol.PostHoldAsync(p.AliceWallet, carols, 10, expiresInSeconds: 60);
 
         await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(1_000, await p.Alice.AvailableAsync(p.Payer));
-        Assert.Equal(0, await server.CountTransfersAsync("hold"));
+        Assert.Equal(1_000, await p.Alice.AvailableAsync(p.AliceWallet));
+        Assert.Equal(0, await p.Server.CountTransfersAsync("hold"));
     }
 
     [Theory(Timeout = 60_000)]
@@ -375,23 +339,19 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CreateHold_InvalidFields_Returns400NamingThem(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
 
-        await (await p.Alice.PostJsonAsync("/api/v1/holds",
-                new { fromAccountId = p.Payer, toAccountId = p.Payee, amount = 10, currency = "USD", expiresInSeconds = 0 }))
+        await (await p.Alice.PostHoldAsync(p.AliceWallet, p.BobWallet, 10, expiresInSeconds: 0))
             .ExpectValidationErrorAsync("expiresInSeconds");
         await (await p.Alice.PostJsonAsync("/api/v1/holds",
-                new { fromAccountId = p.Payer, toAccountId = p.Payee, amount = 10, currency = "USD" }))
+                new { fromAccountId = p.AliceWallet, toAccountId = p.BobWallet, amount = 10, currency = "USD" }))
             .ExpectValidationErrorAsync("expiresInSeconds");
-        await (await p.Alice.PostJsonAsync("/api/v1/holds",
-                new { fromAccountId = p.Payer, toAccountId = p.Payer, amount = 10, currency = "USD", expiresInSeconds = 60 }))
+        await (await p.Alice.PostHoldAsync(p.AliceWallet, p.AliceWallet, 10, expiresInSeconds: 60))
             .ExpectValidationErrorAsync("toAccountId");
-        await (await p.Alice.PostJsonAsync("/api/v1/holds",
-                new { fromAccountId = p.Payer, toAccountId = p.Payee, amount = 0, currency = "USD", expiresInSeconds = 60 }))
+        await (await p.Alice.PostHoldAsync(p.AliceWallet, p.BobWallet, 0, expiresInSeconds: 60))
             .ExpectValidationErrorAsync("amount");
-        Assert.Equal(0, await server.CountTransfersAsync("hold"));
-        Assert.Equal(1_000, await p.Alice.AvailableAsync(p.Payer));
+        Assert.Equal(0, await p.Server.CountTransfersAsync("hold"));
+        Assert.Equal(1_000, await p.Alice.AvailableAsync(p.AliceWallet));
     }
 
     private static Guid SystemAccountsId(string tenant) =>
@@ -402,12 +362,11 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task CreateHold_ReadBack_ReportsTheSameTimestampsAsTheCreateResponse(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
         var created = new List<JsonElement>();
         for (var i = 0; i < 3; i++)
         {
-            created.Add(await p.Alice.HoldAsync(p.Payer, p.Payee, 10));
+            created.Add(await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 10));
         }
 
         foreach (var hold in created)
@@ -424,9 +383,8 @@ public sealed class HoldTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task HoldNotPendingProblem_HasOneNumericStatusMember(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var p = await SetUpAsync(server);
-        var hold = await p.Alice.HoldAsync(p.Payer, p.Payee, 300);
+        await using var p = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var hold = await p.Alice.HoldAsync(p.AliceWallet, p.BobWallet, 300);
         await (await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/void", new { })).ExpectAsync(HttpStatusCode.OK);
 
         var response = await p.Bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { });

@@ -15,13 +15,8 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_ByOperator_MovesTheMoneyBack(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, ops, alices, bobs) = parties;
         var original = await alice.TransferAsync(alices, bobs, 300);
 
         var response = await ReverseAsync(ops, original.Id(), "Sent to the wrong person");
@@ -50,13 +45,9 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres, "service")]
     public async Task Reversal_ByNonOperator_Returns403AndMovesNothing(DatabaseProvider provider, string role)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, _, alices, bobs) = parties;
         var caller = server.ClientFor("alice", "acme", role);
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(alices, 1_000);
         var original = await alice.TransferAsync(alices, bobs, 300);
 
         await (await ReverseAsync(caller, original.Id())).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
@@ -70,12 +61,8 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_Twice_Returns422AlreadyReversedNamingTheFirstReversal(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, alices, bobs) = parties;
         await ops.DepositAsync(bobs, 1_000); // bob could afford a second reversal: only the rule stops it
         var original = await alice.TransferAsync(alices, bobs, 300);
         var first = await (await ReverseAsync(ops, original.Id())).ExpectAsync(HttpStatusCode.Created);
@@ -95,12 +82,8 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_OfAReversal_Returns422NotReversible(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, alices, bobs) = parties;
         var original = await alice.TransferAsync(alices, bobs, 300);
         var reversal = await (await ReverseAsync(ops, original.Id())).ExpectAsync(HttpStatusCode.Created);
 
@@ -118,14 +101,9 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_WhenTheRecipientAlreadySpentTheMoney_Returns422InsufficientFunds(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, ops, alices, bobs) = parties;
         var carols = await ops.CreateWalletAsync(ownerId: "carol");
-        await ops.DepositAsync(alices, 1_000);
         var original = await alice.TransferAsync(alices, bobs, 300);
         await bob.TransferAsync(bobs, carols, 250);
 
@@ -145,12 +123,8 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_WithoutReason_Returns400AndMovesNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, alices, bobs) = parties;
         var original = await alice.TransferAsync(alices, bobs, 300);
 
         await (await ReverseAsync(ops, original.Id(), reason: null)).ExpectValidationErrorAsync("reason");
@@ -166,13 +140,9 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_OfUnknownOrOtherTenantsTransfer_Returns404(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var globexOps = server.ClientFor("ops", "globex", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, alices, bobs) = parties;
+        var globexOps = server.Operator("globex");
         var original = await alice.TransferAsync(alices, bobs, 300);
 
         await (await ReverseAsync(ops, Guid.NewGuid())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -188,7 +158,7 @@ public sealed class ReversalTests
     public async Task Reversal_OfADeposit_ReturnsTheMoneyToExternalClearing(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "alice");
         var deposit = await ops.DepositAsync(wallet, 800);
         var clearing = SystemAccounts.IdOf("acme", "USD", SystemAccounts.ExternalClearing);
@@ -207,13 +177,8 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_OfAHoldCapture_ReturnsTheCapturedAmount(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, ops, alices, bobs) = parties;
         var hold = await alice.HoldAsync(alices, bobs, 400);
         var captured = await (await bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/capture", new { amount = 150 })).ExpectAsync(HttpStatusCode.OK);
 
@@ -230,12 +195,8 @@ public sealed class ReversalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Reversal_OfAPendingHold_Returns422NotReversible(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, alices, bobs) = parties;
         var hold = await alice.HoldAsync(alices, bobs, 400); // a hold's id is its pending transfer's id
 
         await (await ReverseAsync(ops, hold.Id())).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not_reversible");

@@ -11,14 +11,10 @@ public sealed class SmokeTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task DepositThenTransfer_MovesMoneyAndKeepsTheBooksBalanced(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var from = await alice.CreateWalletAsync();
-        var to = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(from, 10_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000);
+        var (server, alice, _, _, from, to) = parties;
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = from, toAccountId = to, amount = 2_500, currency = "USD" });
+        var response = await alice.PostTransferAsync(from, to, 2_500);
 
         await response.ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(7_500, (await alice.BalanceAsync(from)).GetProperty("available").GetInt64());

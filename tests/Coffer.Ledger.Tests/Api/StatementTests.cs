@@ -18,13 +18,9 @@ public sealed class StatementTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Entries_ListPostedMovementsNewestFirstWithDirections(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        var deposit = await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, _, alices, bobs) = parties;
+        var deposit = parties.AliceDeposit;
         await Tick();
         var paid = await alice.TransferAsync(alices, bobs, 300);
         await Tick();
@@ -58,13 +54,8 @@ public sealed class StatementTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Entries_PagedByCursor_ReturnEveryEntryOnceInOrder(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, _, alices, bobs) = parties;
         for (var i = 1; i <= 4; i++)
         {
             await Tick();
@@ -91,7 +82,7 @@ public sealed class StatementTests
     public async Task Entries_LastPageExactlyFull_HasNoNextCursor(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "alice");
         for (var i = 0; i < 4; i++)
         {
@@ -110,13 +101,8 @@ public sealed class StatementTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Entries_PendingHold_DoesNotAppearUntilCapturedThenAppearsAsHoldCapture(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, _, alices, bobs) = parties;
         var hold = await alice.HoldAsync(alices, bobs, 400);
 
         Assert.Single(await EntriesAsync(alice, alices));
@@ -146,13 +132,8 @@ public sealed class StatementTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Entries_VoidedHold_NeverAppears(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, _, alices, bobs) = parties;
         var hold = await alice.HoldAsync(alices, bobs, 400);
 
         await (await bob.PostJsonAsync($"/api/v1/holds/{hold.Id()}/void", new { })).ExpectAsync(HttpStatusCode.OK);
@@ -172,7 +153,7 @@ public sealed class StatementTests
     public async Task Entries_LimitOutOfRange_Returns400(DatabaseProvider provider, string limit)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var wallet = await alice.CreateWalletAsync();
 
         await (await alice.GetAsync($"/api/v1/accounts/{wallet}/entries?limit={limit}")).ExpectValidationErrorAsync("limit");
@@ -184,7 +165,7 @@ public sealed class StatementTests
     public async Task Entries_LimitOfExactly200_IsAccepted(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var wallet = await alice.CreateWalletAsync();
 
         var page = await alice.GetOkAsync($"/api/v1/accounts/{wallet}/entries?limit=200");
@@ -201,7 +182,7 @@ public sealed class StatementTests
     public async Task Entries_BadCursor_Returns400(DatabaseProvider provider, string cursor)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
+        var alice = server.Customer("alice");
         var wallet = await alice.CreateWalletAsync();
 
         await (await alice.GetAsync($"/api/v1/accounts/{wallet}/entries?cursor={cursor}")).ExpectValidationErrorAsync("cursor");
@@ -213,8 +194,8 @@ public sealed class StatementTests
     public async Task Entries_OfAnotherCustomersWallet_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var bobs = await ops.CreateWalletAsync(ownerId: "bob");
         await ops.DepositAsync(bobs, 100);
 

@@ -13,12 +13,8 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_Valid_Returns201WithTheTransferShapeAndLocation(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var from = await alice.CreateWalletAsync();
-        var to = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(from, 10_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000);
+        var (server, alice, _, ops, from, to) = parties;
 
         var response = await alice.PostJsonAsync("/api/v1/transfers", new
         {
@@ -52,14 +48,10 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_MoreThanAvailable_Returns422InsufficientFundsAndMovesNothing(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var from = await alice.CreateWalletAsync();
-        var to = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(from, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, from, to) = parties;
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = from, toAccountId = to, amount = 1_001, currency = "USD" });
+        var response = await alice.PostTransferAsync(from, to, 1_001);
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds");
         Assert.Equal(from, problem.GetProperty("accountId").GetGuid());
@@ -74,12 +66,8 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_ExactlyTheAvailableBalance_Succeeds(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var from = await alice.CreateWalletAsync();
-        var to = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(from, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000);
+        var (server, alice, _, ops, from, to) = parties;
 
         await alice.TransferAsync(from, to, 1_000);
 
@@ -93,14 +81,10 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_ToWalletOfAnotherCurrency_Returns422CurrencyMismatch(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var usd = await alice.CreateWalletAsync("USD");
-        var eur = await ops.CreateWalletAsync("EUR", ownerId: "bob");
-        await ops.DepositAsync(usd, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobCurrency: "EUR");
+        var (server, alice, _, ops, usd, eur) = parties;
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = usd, toAccountId = eur, amount = 100, currency = "USD" });
+        var response = await alice.PostTransferAsync(usd, eur, 100);
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch");
         Assert.Equal("toAccountId", problem.Str("field"));
@@ -114,14 +98,10 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_InACurrencyTheSourceDoesNotHold_Returns422CurrencyMismatch(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var usd = await alice.CreateWalletAsync("USD");
-        var eur = await ops.CreateWalletAsync("EUR", ownerId: "bob");
-        await ops.DepositAsync(usd, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobCurrency: "EUR");
+        var (server, alice, _, _, usd, eur) = parties;
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = usd, toAccountId = eur, amount = 100, currency = "EUR" });
+        var response = await alice.PostTransferAsync(usd, eur, 100, "EUR");
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch");
         Assert.Equal("fromAccountId", problem.Str("field"));
@@ -134,13 +114,12 @@ public sealed class TransferTests
     public async Task Transfer_ToUnknownAccount_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var from = await alice.CreateWalletAsync();
         await ops.DepositAsync(from, 1_000);
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers",
-            new { fromAccountId = from, toAccountId = Guid.NewGuid(), amount = 100, currency = "USD" });
+        var response = await alice.PostTransferAsync(from, Guid.NewGuid(), 100);
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal("toAccountId", problem.Str("field"));
@@ -153,11 +132,10 @@ public sealed class TransferTests
     public async Task Transfer_FromUnknownAccount_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var to = await ops.CreateWalletAsync(ownerId: "bob");
 
-        var response = await ops.PostJsonAsync("/api/v1/transfers",
-            new { fromAccountId = Guid.NewGuid(), toAccountId = to, amount = 100, currency = "USD" });
+        var response = await ops.PostTransferAsync(Guid.NewGuid(), to, 100);
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal("fromAccountId", problem.Str("field"));
@@ -169,14 +147,14 @@ public sealed class TransferTests
     public async Task Transfer_FromSomeoneElsesWallet_Returns404AndMovesNothing(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var bob = server.Customer("bob");
+        var ops = server.Operator();
         var alices = await alice.CreateWalletAsync();
         var bobs = await bob.CreateWalletAsync();
         await ops.DepositAsync(bobs, 1_000);
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = bobs, toAccountId = alices, amount = 500, currency = "USD" });
+        var response = await alice.PostTransferAsync(bobs, alices, 500);
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal("fromAccountId", problem.Str("field"));
@@ -191,14 +169,13 @@ public sealed class TransferTests
     public async Task Transfer_FromAnotherTenantsWallet_Returns404EvenForOperators(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var acmeOps = server.ClientFor("ops", "acme", "operator");
-        var globexOps = server.ClientFor("ops", "globex", "operator");
+        var acmeOps = server.Operator();
+        var globexOps = server.Operator("globex");
         var acmeWallet = await acmeOps.CreateWalletAsync(ownerId: "alice");
         var globexWallet = await globexOps.CreateWalletAsync(ownerId: "gina");
         await acmeOps.DepositAsync(acmeWallet, 1_000);
 
-        var response = await globexOps.PostJsonAsync("/api/v1/transfers",
-            new { fromAccountId = acmeWallet, toAccountId = globexWallet, amount = 100, currency = "USD" });
+        var response = await globexOps.PostTransferAsync(acmeWallet, globexWallet, 100);
 
         await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(1_000, await acmeOps.AvailableAsync(acmeWallet));
@@ -210,14 +187,14 @@ public sealed class TransferTests
     public async Task Transfer_CustomerPaysIntoSystemAccount_Returns404(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var wallet = await alice.CreateWalletAsync();
         await ops.DepositAsync(wallet, 1_000); // creates the tenant's USD clearing account
         var clearing = SystemAccounts.IdOf("acme", "USD", SystemAccounts.ExternalClearing);
         Assert.Equal("system", (await ops.AccountAsync(clearing)).Str("kind"));
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = wallet, toAccountId = clearing, amount = 100, currency = "USD" });
+        var response = await alice.PostTransferAsync(wallet, clearing, 100);
 
         var problem = await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal("toAccountId", problem.Str("field"));
@@ -232,14 +209,14 @@ public sealed class TransferTests
     public async Task Transfer_OperatorMovingMoneyOutOfOrIntoASystemAccount_Returns422AndMovesNothing(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "bob");
         await ops.DepositAsync(wallet, 1_000);
         var clearing = SystemAccounts.IdOf("acme", "USD", SystemAccounts.ExternalClearing);
 
-        var outOf = await (await ops.PostJsonAsync("/api/v1/transfers", new { fromAccountId = clearing, toAccountId = wallet, amount = 500, currency = "USD" }))
+        var outOf = await (await ops.PostTransferAsync(clearing, wallet, 500))
             .ExpectAsync(HttpStatusCode.UnprocessableEntity);
-        var into = await (await ops.PostJsonAsync("/api/v1/transfers", new { fromAccountId = wallet, toAccountId = clearing, amount = 500, currency = "USD" }))
+        var into = await (await ops.PostTransferAsync(wallet, clearing, 500))
             .ExpectAsync(HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal(("account_not_transferable", "fromAccountId"), (outOf.Code(), outOf.GetProperty("field").GetString()));
@@ -254,12 +231,12 @@ public sealed class TransferTests
     public async Task Transfer_SameSourceAndDestination_Returns400(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var wallet = await alice.CreateWalletAsync();
         await ops.DepositAsync(wallet, 1_000);
 
-        var response = await alice.PostJsonAsync("/api/v1/transfers", new { fromAccountId = wallet, toAccountId = wallet, amount = 100, currency = "USD" });
+        var response = await alice.PostTransferAsync(wallet, wallet, 100);
 
         await response.ExpectValidationErrorAsync("toAccountId");
         Assert.Equal((1_000L, 0L, 1_000L), await alice.BalancesAsync(wallet));
@@ -271,17 +248,12 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task GetTransfer_VisibleToBothPartiesAndOperators_NotToAThirdCustomerOrAnotherTenant(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var carol = server.ClientFor("carol", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var globexOps = server.ClientFor("ops", "globex", "operator");
-        var globexAlice = server.ClientFor("alice", "globex", "customer");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, ops, alices, bobs) = parties;
+        var carol = parties.Carol;
+        var globexOps = server.Operator("globex");
+        var globexAlice = server.Customer("alice", "globex");
         await carol.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
         var transfer = await alice.TransferAsync(alices, bobs, 400);
         var url = $"/api/v1/transfers/{transfer.Id()}";
 
@@ -304,13 +276,8 @@ public sealed class TransferTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Transfer_SequenceOfMovements_LeavesExactBalancesAndBalancedBooks(DatabaseProvider provider)
     {
-        await using var server = await CofferTestServer.StartAsync(provider);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var bob = server.ClientFor("bob", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var alices = await alice.CreateWalletAsync();
-        var bobs = await bob.CreateWalletAsync();
-        await ops.DepositAsync(alices, 1_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 1_000, bobOpensOwnWallet: true);
+        var (server, alice, bob, _, alices, bobs) = parties;
 
         await alice.TransferAsync(alices, bobs, 300);
         await bob.TransferAsync(bobs, alices, 120);
@@ -328,7 +295,7 @@ public sealed class TransferTests
     public async Task Transfer_ReadBack_ReportsTheSameCreatedAtAsTheCreateResponse(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var from = await ops.CreateWalletAsync(ownerId: "alice");
         var to = await ops.CreateWalletAsync(ownerId: "bob");
         await ops.DepositAsync(from, 1_000);

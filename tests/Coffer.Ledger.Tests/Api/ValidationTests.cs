@@ -10,8 +10,8 @@ public sealed class ValidationTests
 {
     private static async Task<(HttpClient Alice, Guid From, Guid To)> SetUpAsync(CofferTestServer server)
     {
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var alice = server.Customer("alice");
+        var ops = server.Operator();
         var from = await alice.CreateWalletAsync();
         var to = await ops.CreateWalletAsync(ownerId: "bob");
         await ops.DepositAsync(from, 1_000);
@@ -285,7 +285,7 @@ public sealed class ValidationTests
     {
         await using var server = await CofferTestServer.StartAsync(provider);
         var (_, _, to) = await SetUpAsync(server);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
 
         var response = await ops.PostRawAsync("/api/v1/deposits", $$"""{"accountId":"{{to}}","amount":"100","currency":"USD","externalReference":"r-1"}""");
 
@@ -320,7 +320,7 @@ public sealed class ValidationTests
         await (await alice.GetAsync($"/api/v1/transfers/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await alice.PostRawAsync("/api/v1/transfers", TransferJson(from, to, "5000"))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds");
         await (await server.CreateClient().GetAsync("/api/v1/accounts")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
-        await (await alice.PostJsonAsync("/api/v1/deposits", new { accountId = from, amount = 1, currency = "USD", externalReference = "x" }))
+        await (await alice.PostDepositAsync(from, 1, "USD", "x"))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         await (await alice.GetAsync("/api/v1/no-such-endpoint")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }

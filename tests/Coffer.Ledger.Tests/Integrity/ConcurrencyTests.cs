@@ -21,7 +21,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     public async Task SixtyFourClientsAmongTenWallets_NoWalletNegative_EveryCreatedPersisted_NoServerError(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallets = new List<Guid>();
         for (var i = 0; i < Wallets; i++)
         {
@@ -35,7 +35,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
         {
             var random = new Random(client);
-            var http = server.ClientFor("ops", "acme", "operator");
+            var http = server.Operator();
             while (deadline.Elapsed < Duration)
             {
                 var from = wallets[random.Next(Wallets)];
@@ -67,12 +67,11 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     public async Task ConcurrentCapturesAndVoidsOfOneHold_ResolveItExactlyOnce(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var payer = await ops.CreateWalletAsync(ownerId: "payer");
         var payee = await ops.CreateWalletAsync(ownerId: "payee");
         await ops.DepositAsync(payer, 1_000);
-        var hold = (await (await ops.PostJsonAsync("/api/v1/holds",
-            new { fromAccountId = payer, toAccountId = payee, amount = 600, currency = "USD", expiresInSeconds = 600 }))
+        var hold = (await (await ops.PostHoldAsync(payer, payee, 600, expiresInSeconds: 600))
             .ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
@@ -92,7 +91,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     public async Task ConcurrentReversalsOfOneTransfer_ReverseItExactlyOnce(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "someone");
         var deposit = await ops.DepositAsync(wallet, 1_000);
 
@@ -114,11 +113,11 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     public async Task ConcurrentDepositsWithOneExternalReference_CreditOnce(DatabaseProvider provider)
     {
         await using var server = await CofferTestServer.StartAsync(provider);
-        var ops = server.ClientFor("ops", "acme", "operator");
+        var ops = server.Operator();
         var wallet = await ops.CreateWalletAsync(ownerId: "someone");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
-            ops.PostJsonAsync("/api/v1/deposits", new { accountId = wallet, amount = 250, currency = "USD", externalReference = "wire-42" })));
+            ops.PostDepositAsync(wallet, 250, "USD", "wire-42")));
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         foreach (var rejected in responses.Where(r => r.StatusCode != HttpStatusCode.Created))

@@ -52,10 +52,10 @@ public sealed class ConservationPropertyTests(ITestOutputHelper output)
 
         public async Task SetUpAsync()
         {
-            _ops = server.ClientFor("ops", "acme", "operator");
+            _ops = server.Operator();
             foreach (var owner in new[] { "alice", "bob", "carol" })
             {
-                _customers[owner] = server.ClientFor(owner, "acme", "customer");
+                _customers[owner] = server.Customer(owner);
                 foreach (var currency in new[] { "USD", "USD", "EUR" })
                 {
                     var id = await _customers[owner].CreateWalletAsync(currency);

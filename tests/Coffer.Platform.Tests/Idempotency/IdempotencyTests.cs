@@ -8,33 +8,15 @@ namespace Coffer.Platform.Tests.Idempotency;
 /// <summary>Stripe semantics of the Idempotency-Key header, on both engines, through real endpoints.</summary>
 public sealed class IdempotencyTests
 {
-    private sealed record Setup(CofferTestServer Server, HttpClient Alice, Guid From, Guid To) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Server.DisposeAsync();
-
-        public object Transfer(long amount) => new { fromAccountId = From, toAccountId = To, amount, currency = "USD" };
-    }
-
-    private static async Task<Setup> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var server = await CofferTestServer.StartAsync(provider, settings);
-        var alice = server.ClientFor("alice", "acme", "customer");
-        var ops = server.ClientFor("ops", "acme", "operator");
-        var from = await alice.CreateWalletAsync();
-        var to = await ops.CreateWalletAsync(ownerId: "bob");
-        await ops.DepositAsync(from, 1_000_000);
-        return new Setup(server, alice, from, to);
-    }
-
     [Theory(Timeout = 60_000)]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
     public async Task SameKeySameRequest_ReplaysStatusAndBodyWithoutMovingMoneyTwice(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
 
-        var first = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(100), "key-1");
-        var second = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(100), "key-1");
+        var first = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(100), "key-1");
+        var second = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(100), "key-1");
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
@@ -43,7 +25,7 @@ public sealed class IdempotencyTests
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.Equal(1, await LedgerAudit.CountTransfersAsync(setup.Server.Database, "transfer"));
-        Assert.Equal(1_000_000 - 100, (await setup.Alice.BalanceAsync(setup.From)).GetProperty("posted").GetInt64());
+        Assert.Equal(1_000_000 - 100, (await setup.Alice.BalanceAsync(setup.AliceWallet)).GetProperty("posted").GetInt64());
     }
 
     [Theory(Timeout = 60_000)]
@@ -51,10 +33,10 @@ public sealed class IdempotencyTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task SameKeyDifferentBody_Is422AndMovesNothing(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
-        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(100), "key-1")).ExpectAsync(HttpStatusCode.Created);
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
+        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(100), "key-1")).ExpectAsync(HttpStatusCode.Created);
 
-        var reused = await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(101), "key-1"))
+        var reused = await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(101), "key-1"))
             .ExpectAsync(HttpStatusCode.UnprocessableEntity);
         var otherEndpoint = await (await setup.Alice.PostJsonAsync("/api/v1/accounts", new { currency = "USD" }, "key-1"))
             .ExpectAsync(HttpStatusCode.UnprocessableEntity);
@@ -69,16 +51,16 @@ public sealed class IdempotencyTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task MissingOrOversizedKey_Is400(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transfers")
         {
-            Content = System.Net.Http.Json.JsonContent.Create(setup.Transfer(100)),
+            Content = System.Net.Http.Json.JsonContent.Create(setup.AliceToBob(100)),
         };
 
         var missing = await (await setup.Alice.SendAsync(request)).ExpectAsync(HttpStatusCode.BadRequest);
-        var oversized = await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(100), new string('k', 256)))
+        var oversized = await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(100), new string('k', 256)))
             .ExpectAsync(HttpStatusCode.BadRequest);
-        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(100), new string('k', 255))).ExpectAsync(HttpStatusCode.Created);
+        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(100), new string('k', 255))).ExpectAsync(HttpStatusCode.Created);
 
         Assert.Equal("idempotency_key_missing", missing.Code());
         Assert.Equal("validation_failed", oversized.Code());
@@ -91,15 +73,13 @@ public sealed class IdempotencyTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task KeysAreScopedToTheSubjectAndTenant_SoEqualKeysOfOthersAreIndependent(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
-        var ops = setup.Server.ClientFor("ops", "acme", "operator");
-        var bob = setup.Server.ClientFor("bob", "acme", "customer");
-        await ops.DepositAsync(setup.To, 500);
-        var otherTenant = setup.Server.ClientFor("alice", "globex", "customer");
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
+        await setup.Ops.DepositAsync(setup.BobWallet, 500);
+        var otherTenant = setup.Server.Customer("alice", "globex");
         var otherWallet = await otherTenant.CreateWalletAsync();
 
-        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(100), "shared")).ExpectAsync(HttpStatusCode.Created);
-        var bobs = await bob.PostJsonAsync("/api/v1/transfers", new { fromAccountId = setup.To, toAccountId = setup.From, amount = 7, currency = "USD" }, "shared");
+        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(100), "shared")).ExpectAsync(HttpStatusCode.Created);
+        var bobs = await setup.Bob.PostTransferAsync(setup.BobWallet, setup.AliceWallet, 7, idempotencyKey: "shared");
         var globex = await otherTenant.PostJsonAsync("/api/v1/accounts", new { currency = "EUR" }, "shared");
 
         await bobs.ExpectAsync(HttpStatusCode.Created);
@@ -114,12 +94,12 @@ public sealed class IdempotencyTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task IdenticalConcurrentRequests_YieldExactlyOneTransferAndReplaysOr409(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
         for (var round = 0; round < 5; round++)
         {
             var key = $"race-{round}";
             var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-                setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(10), key)));
+                setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(10), key)));
 
             var statuses = responses.Select(r => r.StatusCode).ToList();
             Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Created or HttpStatusCode.Conflict, $"unexpected {s}"));
@@ -137,13 +117,12 @@ public sealed class IdempotencyTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task SettledBusinessFailure_IsReplayedEvenAfterTheCauseGoesAway(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
-        var ops = setup.Server.ClientFor("ops", "acme", "operator");
-        var poorWallet = await ops.CreateWalletAsync(ownerId: "alice");
-        var request = new { fromAccountId = poorWallet, toAccountId = setup.To, amount = 50, currency = "USD" };
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
+        var poorWallet = await setup.Ops.CreateWalletAsync(ownerId: "alice");
+        var request = new { fromAccountId = poorWallet, toAccountId = setup.BobWallet, amount = 50, currency = "USD" };
 
         var declined = await (await setup.Alice.PostJsonAsync("/api/v1/transfers", request, "pay-1")).ExpectAsync(HttpStatusCode.UnprocessableEntity);
-        await ops.DepositAsync(poorWallet, 100);
+        await setup.Ops.DepositAsync(poorWallet, 100);
         var retried = await setup.Alice.PostJsonAsync("/api/v1/transfers", request, "pay-1");
 
         Assert.Equal("insufficient_funds", declined.Code());
@@ -158,10 +137,10 @@ public sealed class IdempotencyTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task ValidationFailure_IsNotStored_SoTheCorrectedRequestMayReuseTheKey(DatabaseProvider provider)
     {
-        await using var setup = await StartAsync(provider);
+        await using var setup = await LedgerParties.StartAsync(provider, aliceFunds: 1_000_000);
 
-        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(-5), "fix-me")).ExpectAsync(HttpStatusCode.BadRequest);
-        var corrected = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(5), "fix-me");
+        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(-5), "fix-me")).ExpectAsync(HttpStatusCode.BadRequest);
+        var corrected = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(5), "fix-me");
 
         await corrected.ExpectAsync(HttpStatusCode.Created);
         Assert.False(corrected.Headers.Contains("Idempotent-Replayed"));
@@ -170,8 +149,8 @@ public sealed class IdempotencyTests
     [Fact(Timeout = 60_000)]
     public async Task KeyHeldByAnUncommittedRequest_Answers409InFlightAfterTheLockTimeout()
     {
-        await using var setup = await StartAsync(DatabaseProvider.Postgres,
-            new Dictionary<string, string?> { ["Coffer:Database:LockTimeoutMilliseconds"] = "300" });
+        await using var setup = await LedgerParties.StartAsync(DatabaseProvider.Postgres, aliceFunds: 1_000_000,
+            settings: new Dictionary<string, string?> { ["Coffer:Database:LockTimeoutMilliseconds"] = "300" });
         await using var holder = new NpgsqlConnection(setup.Server.Database.AdminConnectionString);
         await holder.OpenAsync();
         await using var transaction = await holder.BeginTransactionAsync();
@@ -184,10 +163,10 @@ public sealed class IdempotencyTests
             await claim.ExecuteNonQueryAsync();
         }
 
-        var response = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(10), "busy");
+        var response = await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(10), "busy");
 
         Assert.Equal("idempotency_key_in_flight", (await response.ExpectAsync(HttpStatusCode.Conflict)).Code());
         await transaction.RollbackAsync();
-        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.Transfer(10), "busy")).ExpectAsync(HttpStatusCode.Created);
+        await (await setup.Alice.PostJsonAsync("/api/v1/transfers", setup.AliceToBob(10), "busy")).ExpectAsync(HttpStatusCode.Created);
     }
 }
