@@ -1,14 +1,15 @@
 using Coffer.Platform.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Coffer.Platform.Health;
 
 /// <summary>Ready means the database answers and its schema has every migration this build expects.</summary>
-internal sealed class DatabaseHealthCheck(CofferDatabase database, ISchemaStatus schema) : IHealthCheck
+internal sealed class DatabaseHealthCheck(CofferDatabase database, ISchemaStatus schema, ILogger<DbSession> sessionLogger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        await using var session = new DbSession(database);
+        await using var session = new DbSession(database, sessionLogger);
         try
         {
             await session.QueryAsync(SqlStatement.Of("SELECT 1"), r => r.GetInt32(0), cancellationToken);

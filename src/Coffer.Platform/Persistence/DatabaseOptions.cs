@@ -17,6 +17,9 @@ public sealed record DatabaseOptions
     /// <summary>Lock wait before a statement gives up (PostgreSQL <c>lock_timeout</c>).</summary>
     public int LockTimeoutMilliseconds { get; init; } = 5_000;
 
+    /// <summary>A round trip slower than this is logged as a warning (<c>Coffer:Database:SlowCommandMilliseconds</c>).</summary>
+    public int SlowCommandMilliseconds { get; init; } = 1_000;
+
     public const string SqliteFileName = "coffer.db";
 
     public static DatabaseOptions FromConfiguration(IConfiguration configuration)
@@ -42,6 +45,7 @@ public sealed record DatabaseOptions
         }
         var migrations = configuration.GetConnectionString("CofferMigrations");
         var lockTimeout = configuration.GetValue("Coffer:Database:LockTimeoutMilliseconds", 5_000);
+        var slowCommand = Math.Max(0, configuration.GetValue("Coffer:Database:SlowCommandMilliseconds", 1_000));
         return new DatabaseOptions
         {
             Provider = provider,
@@ -49,6 +53,7 @@ public sealed record DatabaseOptions
             MigrationsConnectionString = string.IsNullOrWhiteSpace(migrations) ? connectionString : migrations,
             DataDirectory = dataDirectory,
             LockTimeoutMilliseconds = lockTimeout,
+            SlowCommandMilliseconds = slowCommand,
         };
     }
 }

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Coffer.Platform.Persistence;
@@ -10,7 +12,7 @@ namespace Coffer.Platform.Persistence;
 /// statements (such as the idempotency-key claim) and the caller's statements travel in one batch,
 /// and the final writes travel with COMMIT. On SQLite the same statements run one by one in-process.
 /// </summary>
-public sealed class DbSession(CofferDatabase database) : IAsyncDisposable
+public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession> logger) : IAsyncDisposable
 {
     private DbConnection? _connection;
     private SqliteTransaction? _sqliteTransaction;
@@ -149,9 +151,15 @@ public sealed class DbSession(CofferDatabase database) : IAsyncDisposable
         {
             TransactionTouchedDatabase = true;
         }
+        var started = Stopwatch.GetTimestamp();
         var (affected, rows) = connection is NpgsqlConnection pg
             ? await RunPostgresAsync(pg, all, query is not null, map, cancellationToken)
             : await RunSqliteAsync((SqliteConnection)connection, all, query is not null, map, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (elapsed.TotalMilliseconds >= database.Options.SlowCommandMilliseconds)
+        {
+            LogSlowCommand(logger, Math.Round(elapsed.TotalMilliseconds, 1), all.Count, DescribeForLog(all));
+        }
         return (affected[prefix..(prefix + statements.Count)], rows);
     }
 
@@ -240,6 +248,20 @@ public sealed class DbSession(CofferDatabase database) : IAsyncDisposable
         }
         return (affected, rows);
     }
+
+    /// <summary>Tags, or the start of the SQL text: parameters are never logged, so no value can leak.</summary>
+    private static string DescribeForLog(List<SqlStatement> statements) => string.Join(" | ", statements
+        .Where(s => s.Sql is not ("BEGIN" or "COMMIT"))
+        .Select(s => s.Tag ?? Compact(s.Sql)));
+
+    private static string Compact(string sql)
+    {
+        var oneLine = string.Join(' ', sql.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return oneLine.Length <= 80 ? oneLine : oneLine[..80] + "…";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slow database round trip: {ElapsedMilliseconds} ms for {StatementCount} statement(s): {Statements}")]
+    private static partial void LogSlowCommand(ILogger logger, double elapsedMilliseconds, int statementCount, string statements);
 
     private static DbFailureException Translate(DbException exception, string? tag) =>
         new(DbFailureException.Classify(exception), tag, DbFailureException.TableOf(exception), exception,
