@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (PostgreSQL 15, Redis,
-# RabbitMQ) when they are missing. Touches apt only if something is missing,
-# so a prepared machine pays nothing.
+# RabbitMQ, promtool, yamllint) when they are missing. Touches apt only if
+# something is missing, so a prepared machine pays nothing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -16,9 +16,11 @@ fi
 have redis-server    || missing+=(redis-server)
 have rabbitmq-server || missing+=(rabbitmq-server)
 have python3         || missing+=(python3)   # test.sh reads the .trx files with it
+have promtool        || missing+=(prometheus) # checks and unit-tests deploy/prometheus/alerts.yml
+have yamllint        || missing+=(yamllint)   # lints deploy/
 
 if (( ${#missing[@]} == 0 )); then
-  info "postgresql $PG_VERSION, redis-server, rabbitmq-server and python3 are installed; skipping apt"
+  info "postgresql $PG_VERSION, redis-server, rabbitmq-server, python3, promtool and yamllint are installed; skipping apt"
   exit 0
 fi
 

@@ -1,3 +1,4 @@
+using Coffer.Ledger.Reconciliation;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;
 using Coffer.Ledger.Transfers;
@@ -84,6 +85,16 @@ public static class LedgerModel
             hold.HasOne<Transfer>().WithOne().HasForeignKey<Hold>(h => h.Id).OnDelete(DeleteBehavior.Restrict);
             hold.HasOne<Transfer>().WithMany().HasForeignKey(h => h.ResolutionTransferId).OnDelete(DeleteBehavior.Restrict);
             hold.HasIndex(h => new { h.Status, h.ExpiresAt });
+        });
+
+        modelBuilder.Entity<ReconciliationRun>(run =>
+        {
+            run.ToTable("reconciliation_runs", table => table.HasCheckConstraint("ck_reconciliation_runs_status",
+                "status IN ('clean', 'mismatch', 'failed')"));
+            run.HasKey(r => r.Id);
+            run.Property(r => r.Trigger).HasMaxLength(16);
+            run.Property(r => r.Status).HasMaxLength(16);
+            run.HasIndex(r => r.Status);
         });
     }
 }

@@ -1,3 +1,5 @@
+using Coffer.Ledger.Observability;
+using Coffer.Ledger.Reconciliation;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;
 using Coffer.Ledger.Posting;
@@ -14,11 +16,12 @@ namespace Coffer.Ledger;
 
 public static class LedgerModule
 {
-    /// <summary>Accounts, transfers, holds, deposits and statements, and the hold-expiry sweeper.</summary>
+    /// <summary>Accounts, transfers, holds, deposits, statements and reconciliation, with their workers.</summary>
     public static WebApplicationBuilder AddLedgerModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton(sp => LedgerSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<LedgerMetrics>();
         services.AddScoped<LedgerStore>();
         services.AddScoped<TransferPosting>();
         services.AddScoped<TransferQueries>();
@@ -27,12 +30,20 @@ public static class LedgerModule
         services.AddScoped<HoldQueries>();
         services.AddScoped<HoldResolution>();
         services.AddSingleton<HoldExpirySweeper>();
+        services.AddScoped<LedgerChecks>();
+        services.AddScoped<Reconciler>();
         if (ServerRoles.RunsWorkers(builder.Configuration))
         {
             services.AddHostedService(sp => sp.GetRequiredService<HoldExpirySweeper>());
+            services.AddHostedService<ReconciliationWorker>();
         }
         return builder;
     }
+
+    /// <summary>Runs one reconciliation in <paramref name="scope"/> (a service scope of the host) and stores its report.</summary>
+    public static Task<ReconciliationResult> ReconcileAsync(
+        IServiceProvider scope, string trigger, IProgress<ReconciliationStep>? progress, CancellationToken cancellationToken) =>
+        scope.GetRequiredService<Reconciler>().RunAsync(trigger, progress, cancellationToken);
 
     /// <summary>The ledger's endpoints under <c>/api/v1</c>.</summary>
     public static IEndpointRouteBuilder MapLedgerEndpoints(this IEndpointRouteBuilder app)
@@ -45,6 +56,7 @@ public static class LedgerModule
         api.MapAccountEndpoints();
         api.MapTransferEndpoints();
         api.MapHoldEndpoints();
+        api.MapReconciliationEndpoints();
         return app;
     }
 }

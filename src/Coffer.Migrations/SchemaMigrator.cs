@@ -65,6 +65,12 @@ public sealed class SchemaMigrator(DatabaseOptions options) : ISchemaStatus
         return context.Database.HasPendingModelChanges();
     }
 
+    /// <summary>
+    /// Tables the application role may read and insert into, never change (the audit trail). The migration history is
+    /// read-only to it, so the application can never fake a current schema.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AppendOnlyTables = ["audit_events"];
+
     private async Task GrantApplicationRoleAsync(CofferMigrationsContext context, CancellationToken cancellationToken)
     {
         if (options.Provider != DatabaseProvider.Postgres)
@@ -84,6 +90,8 @@ public sealed class SchemaMigrator(DatabaseOptions options) : ISchemaStatus
             GRANT USAGE ON SCHEMA public TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+            REVOKE UPDATE, DELETE, TRUNCATE ON {string.Join(", ", AppendOnlyTables)} FROM {role};
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {MigrationsContextFactory.HistoryTable} FROM {role};
             """;
         await context.Database.ExecuteSqlRawAsync(grants, cancellationToken);
     }

@@ -1,3 +1,4 @@
+using Coffer.Platform.Audit;
 using Coffer.Platform.Idempotency;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +20,41 @@ public static class PlatformModel
             record.Property(r => r.ResponseContentType).HasMaxLength(100);
             record.Property(r => r.ResponseLocation).HasMaxLength(500);
             record.HasIndex(r => r.ExpiresAt);
+        });
+
+        modelBuilder.Entity<AuditChain>(chain =>
+        {
+            chain.ToTable("audit_chains");
+            chain.HasKey(c => c.ChainId);
+            chain.Property(c => c.ChainId).HasMaxLength(80);
+            chain.Property(c => c.TenantId).HasMaxLength(64);
+            chain.Property(c => c.HeadHash).HasMaxLength(64).IsFixedLength();
+            chain.Property(c => c.PreviousHash).HasMaxLength(64).IsFixedLength();
+            chain.Property(c => c.LastContentHash).HasMaxLength(64).IsFixedLength();
+            chain.ToTable(t => t.HasCheckConstraint("ck_audit_chains_length", "length >= 1"));
+        });
+
+        modelBuilder.Entity<AuditEvent>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.Property(x => x.ChainId).HasMaxLength(80);
+            e.Property(x => x.Actor).HasMaxLength(255);
+            e.Property(x => x.ActorType).HasMaxLength(32);
+            e.Property(x => x.Action).HasMaxLength(100);
+            e.Property(x => x.ResourceType).HasMaxLength(64);
+            e.Property(x => x.ResourceId).HasMaxLength(255);
+            e.Property(x => x.RequestId).HasMaxLength(64);
+            e.Property(x => x.IpAddress).HasMaxLength(45);
+            e.Property(x => x.UserAgent).HasMaxLength(AuditActor.MaxUserAgentLength);
+            e.Property(x => x.PreviousHash).HasMaxLength(64).IsFixedLength();
+            e.Property(x => x.Hash).HasMaxLength(64).IsFixedLength();
+            // Position in the chain: unique, so a chain can neither fork nor hold a duplicate.
+            e.HasIndex(x => new { x.ChainId, x.Sequence }).IsUnique();
+            e.HasIndex(x => new { x.TenantId, x.ResourceType, x.ResourceId });
+            e.HasIndex(x => new { x.TenantId, x.Actor });
+            e.HasIndex(x => new { x.TenantId, x.Id });
         });
     }
 }

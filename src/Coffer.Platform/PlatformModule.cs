@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Coffer.Platform.Audit;
 using Coffer.Platform.Health;
 using Coffer.Platform.Hosting;
 using Coffer.Platform.Idempotency;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Time;
@@ -14,6 +16,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Coffer.Platform;
 
@@ -22,9 +25,10 @@ public static class PlatformModule
     /// <summary>Largest request body accepted (a batch of 1000 transfers with metadata fits).</summary>
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
 
-    /// <summary>Persistence, problem+json, authentication, idempotency and health.</summary>
+    /// <summary>Observability, persistence, problem+json, authentication, idempotency, audit and health.</summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
+        builder.AddCofferObservability();
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RecordClock>();
@@ -49,6 +53,12 @@ public static class PlatformModule
 
         services.AddCofferAuthentication();
 
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditSnapshot>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<AuditQueries>();
+        services.AddScoped<AuditChainVerifier>();
+
         services.AddSingleton(sp => IdempotencySettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<IdempotencyFilter>();
         if (ServerRoles.RunsWorkers(builder.Configuration))
@@ -57,12 +67,14 @@ public static class PlatformModule
         }
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<IHealthCheckPublisher, HealthStatusPublisher>();
         return builder;
     }
 
     /// <summary>The request pipeline every endpoint passes through, and the health endpoints.</summary>
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        app.UseCofferObservability();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -70,6 +82,13 @@ public static class PlatformModule
         app.UseAuthorization();
         app.UseIdempotencyBuffering();
         app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>The platform's own API (administration of the audit trail), mapped where the API is served.</summary>
+    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    {
+        app.MapAuditEndpoints();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Coffer.Platform.Paging;
 using System.Security.Claims;
 using Coffer.Ledger.Statements;
 using Coffer.Platform.Identity;
@@ -13,8 +14,6 @@ namespace Coffer.Ledger.Accounts;
 
 internal static class AccountEndpoints
 {
-    public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
     public static void MapAccountEndpoints(this RouteGroupBuilder api)
     {
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
@@ -40,7 +39,7 @@ internal static class AccountEndpoints
     {
         var caller = Caller.From(user);
         var errors = new ValidationErrors();
-        var pageSize = PageSize(errors, limit);
+        var pageSize = Page<AccountResponse>.SizeOf(errors, limit);
         kind ??= AccountKinds.Wallet;
         if (kind is not (AccountKinds.Wallet or AccountKinds.System) || (kind == AccountKinds.System && !caller.ActsForTenant))
         {
@@ -55,8 +54,7 @@ internal static class AccountEndpoints
             return errors.ToFailure().ToProblem(http);
         }
         var rows = await queries.ListAsync(caller, ownerId, kind, after, pageSize, cancellationToken);
-        var items = rows.Take(pageSize).Select(AccountResponse.From).ToList();
-        return TypedResults.Ok(new Page<AccountResponse>(items, rows.Count > pageSize ? Cursor.Encode(items[^1].Id) : null));
+        return TypedResults.Ok(Page<AccountResponse>.From(rows, pageSize, AccountResponse.From, a => a.Id));
     }
 
     private static async Task<Results<Ok<Page<StatementEntry>>, ProblemHttpResult>> GetEntries(
@@ -64,7 +62,7 @@ internal static class AccountEndpoints
         CancellationToken cancellationToken, int? limit = null, string? cursor = null)
     {
         var errors = new ValidationErrors();
-        var pageSize = PageSize(errors, limit);
+        var pageSize = Page<StatementEntry>.SizeOf(errors, limit);
         if (!Cursor.TryDecode(cursor, out var before))
         {
             errors.Add("cursor", "Not a cursor this API returned.");
@@ -80,14 +78,5 @@ internal static class AccountEndpoints
         var rows = await statements.PageAsync(id, before, pageSize, cancellationToken);
         var items = rows.Take(pageSize).ToList();
         return TypedResults.Ok(new Page<StatementEntry>(items, rows.Count > pageSize ? Cursor.Encode(items[^1].TransferId) : null));
-    }
-
-    private static int PageSize(ValidationErrors errors, int? limit)
-    {
-        if (limit is < 1 or > AccountQueries.MaxPageSize)
-        {
-            errors.Add("limit", $"Between 1 and {AccountQueries.MaxPageSize}.");
-        }
-        return limit ?? AccountQueries.DefaultPageSize;
     }
 }

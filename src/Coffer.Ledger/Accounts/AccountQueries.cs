@@ -1,5 +1,6 @@
 using Coffer.Ledger.Posting;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Paging;
 using Coffer.Platform.Persistence;
 
 namespace Coffer.Ledger.Accounts;
@@ -7,8 +8,8 @@ namespace Coffer.Ledger.Accounts;
 /// <summary>Reads of accounts, filtered to what the caller may see.</summary>
 internal sealed class AccountQueries(DbSession session)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = Page<AccountResponse>.DefaultSize;
+    public const int MaxPageSize = Page<AccountResponse>.MaxSize;
 
     public async Task<AccountSnapshot?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {

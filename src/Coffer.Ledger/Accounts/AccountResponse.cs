@@ -1,3 +1,4 @@
+using Coffer.Platform.Observability;
 using Coffer.Ledger.Posting;
 
 namespace Coffer.Ledger.Accounts;
@@ -10,7 +11,7 @@ internal sealed record AccountResponse(
     Guid Id,
     string? OwnerId,
     string Currency,
-    string? Name,
+    [property: PersonalData] string? Name,
     string Kind,
     string? SystemCode,
     AccountBalance Balance,

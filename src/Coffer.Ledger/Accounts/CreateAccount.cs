@@ -1,3 +1,4 @@
+using Coffer.Platform.Audit;
 using System.Security.Claims;
 using Coffer.Ledger.Posting;
 using Coffer.Platform.Identity;
@@ -19,7 +20,7 @@ internal static class CreateAccount
     public sealed record Request(string? Currency, string? Name = null, string? OwnerId = null);
 
     public static Results<Created<AccountResponse>, ProblemHttpResult> Handle(
-        Request request, ClaimsPrincipal user, DbSession session, RecordClock clock, HttpContext http)
+        Request request, ClaimsPrincipal user, DbSession session, RecordClock clock, AuditTrail audit, HttpContext http)
     {
         var caller = Caller.From(user);
         var errors = new ValidationErrors();
@@ -46,6 +47,8 @@ internal static class CreateAccount
             CreatedAt = now,
         };
         session.Defer(LedgerStore.InsertWallet(wallet.Id, wallet.TenantId, wallet.OwnerId, currency, name, now));
-        return TypedResults.Created($"/api/v1/accounts/{wallet.Id}", AccountResponse.From(wallet));
+        var opened = AccountResponse.From(wallet);
+        audit.Record(caller.Tenant, "account.opened", "account", wallet.Id.ToString(), before: null, after: opened);
+        return TypedResults.Created($"/api/v1/accounts/{wallet.Id}", opened);
     }
 }

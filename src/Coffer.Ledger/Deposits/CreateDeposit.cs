@@ -1,3 +1,5 @@
+using Coffer.Ledger.Observability;
+using Coffer.Platform.Audit;
 using System.Security.Claims;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Posting;
@@ -21,8 +23,8 @@ internal static class CreateDeposit
     public sealed record Request(Guid? AccountId, long? Amount, string? Currency, string? ExternalReference, string? Description = null);
 
     public static async Task<Results<Created<TransferResponse>, ProblemHttpResult>> Handle(
-        Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, HttpContext http,
-        CancellationToken cancellationToken)
+        Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, AuditTrail audit, LedgerMetrics metrics,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var walletId = errors.Id("accountId", request.AccountId);
@@ -34,11 +36,15 @@ internal static class CreateDeposit
         {
             return errors.ToFailure().ToProblem(http);
         }
-        var outcome = await DepositAsync(
-            Caller.From(user), walletId, amount, currency, reference!, description, store, clock, cancellationToken);
-        return outcome.IsSuccess
-            ? TypedResults.Created($"/api/v1/transfers/{outcome.Value.Id}", outcome.Value)
-            : outcome.Failure.ToProblem(http);
+        var caller = Caller.From(user);
+        var outcome = await DepositAsync(caller, walletId, amount, currency, reference!, description, store, clock, cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            metrics.Rejected(TransferCodes.Deposit);
+            return outcome.Failure.ToProblem(http);
+        }
+        audit.Record(caller.Tenant, "deposit.created", "transfer", outcome.Value.Id.ToString(), before: null, after: outcome.Value);
+        return TypedResults.Created($"/api/v1/transfers/{outcome.Value.Id}", outcome.Value);
     }
 
     private static async Task<Outcome<TransferResponse>> DepositAsync(

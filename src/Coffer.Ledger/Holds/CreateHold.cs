@@ -1,3 +1,5 @@
+using Coffer.Ledger.Observability;
+using Coffer.Platform.Audit;
 using System.Security.Claims;
 using Coffer.Ledger.Posting;
 using Coffer.Ledger.Transfers;
@@ -22,7 +24,8 @@ internal static class CreateHold
     public sealed record Request(Guid? FromAccountId, Guid? ToAccountId, long? Amount, string? Currency, int? ExpiresInSeconds, string? Description = null);
 
     public static async Task<Results<Created<HoldResponse>, ProblemHttpResult>> Handle(
-        Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, HttpContext http, CancellationToken cancellationToken)
+        Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, AuditTrail audit, LedgerMetrics metrics,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var from = errors.Id("fromAccountId", request.FromAccountId);
@@ -49,6 +52,7 @@ internal static class CreateHold
             ?? PostingRules.Reserve(debit!, credit!, amount);
         if (failure is not null)
         {
+            metrics.Rejected(TransferCodes.Hold);
             return failure.ToProblem(http);
         }
         var now = clock.Now();
@@ -78,6 +82,8 @@ internal static class CreateHold
             CreatedAt = now,
         };
         store.Stage(accounts.Values, [pending], LedgerStore.InsertHold(hold));
-        return TypedResults.Created($"/api/v1/holds/{hold.Id}", HoldResponse.From(hold, now));
+        var placed = HoldResponse.From(hold, now);
+        audit.Record(caller.Tenant, "hold.placed", "hold", hold.Id.ToString(), before: null, after: placed);
+        return TypedResults.Created($"/api/v1/holds/{hold.Id}", placed);
     }
 }

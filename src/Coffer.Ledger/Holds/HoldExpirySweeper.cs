@@ -1,3 +1,4 @@
+using Coffer.Platform.Audit;
 using Coffer.Platform.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,9 @@ internal sealed partial class HoldExpirySweeper(
     IServiceScopeFactory scopes, LedgerSettings settings, TimeProvider timeProvider, ILogger<HoldExpirySweeper> logger)
     : BackgroundService
 {
+    /// <summary>The sweeper's name as an operation label and audit actor (<c>system:hold-expiry</c>).</summary>
+    public const string WorkerName = "hold-expiry";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(settings.HoldSweepInterval, timeProvider);
@@ -63,6 +67,8 @@ internal sealed partial class HoldExpirySweeper(
     {
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        session.Operation = WorkerName;
+        scope.ServiceProvider.GetRequiredService<AuditTrail>().Actor = AuditActor.System(WorkerName);
         await session.BeginAsync(cancellationToken);
         var expired = await scope.ServiceProvider.GetRequiredService<HoldResolution>().ExpireAsync(tenantId, id, cancellationToken);
         await session.CommitAsync([], cancellationToken);

@@ -1,4 +1,6 @@
+using Coffer.Ledger.Observability;
 using Coffer.Ledger.Posting;
+using Coffer.Platform.Audit;
 using Coffer.Ledger.Transfers;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Time;
@@ -11,19 +13,21 @@ namespace Coffer.Ledger.Holds;
 /// Resolves a pending hold exactly once: capture (all or part; the rest is released), void, or expiry.
 /// The hold row is locked first, then its accounts, in the same order everywhere.
 /// </summary>
-internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, RecordClock clock)
+internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, RecordClock clock, AuditTrail audit, LedgerMetrics metrics)
 {
     public async Task<Outcome<Hold>> CaptureAsync(Caller caller, Guid holdId, long? amount, CancellationToken cancellationToken)
     {
         var locked = await LockForPayeeAsync(caller, holdId, cancellationToken);
         if (!locked.IsSuccess)
         {
+            metrics.Rejected(TransferCodes.HoldCapture);
             return locked.Failure;
         }
         var (hold, debit, credit, accounts) = locked.Value;
         var captured = amount ?? hold.Amount;
         if (captured > hold.Amount)
         {
+            metrics.Rejected(TransferCodes.HoldCapture);
             return LedgerFailures.CaptureExceedsHold(hold.Amount);
         }
         PostingRules.PostPending(debit, credit, hold.Amount, captured);
@@ -35,6 +39,7 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, Recor
         var locked = await LockForPayeeAsync(caller, holdId, cancellationToken);
         if (!locked.IsSuccess)
         {
+            metrics.Rejected(TransferCodes.HoldVoid);
             return locked.Failure;
         }
         var (hold, debit, credit, accounts) = locked.Value;
@@ -87,6 +92,7 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, Recor
     {
         HoldStatuses.EnsureTransition(hold.Status, status);
         var now = clock.Now();
+        var before = HoldResponse.From(hold, now);
         var resolution = new Transfer
         {
             Id = clock.NewId(now),
@@ -110,6 +116,7 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, Recor
         hold.CapturedAmount = captured;
         hold.ResolutionTransferId = resolution.Id;
         hold.ResolvedAt = now;
+        audit.Record(hold.TenantId, $"hold.{status}", "hold", hold.Id.ToString(), before, HoldResponse.From(hold, now));
         return hold;
     }
 }

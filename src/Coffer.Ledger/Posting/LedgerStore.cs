@@ -1,5 +1,6 @@
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;
+using Coffer.Ledger.Observability;
 using Coffer.Ledger.Transfers;
 using Coffer.Platform.Persistence;
 
@@ -10,7 +11,7 @@ namespace Coffer.Ledger.Posting;
 /// transfers. Writes are either staged (sent together with COMMIT: one round trip) or run at once
 /// when the caller needs to attribute a constraint violation.
 /// </summary>
-internal sealed class LedgerStore(DbSession session)
+internal sealed class LedgerStore(DbSession session, LedgerMetrics metrics)
 {
     public DbSession Session => session;
 
@@ -68,9 +69,10 @@ internal sealed class LedgerStore(DbSession session)
     private List<SqlStatement> WriteStatements(IEnumerable<AccountSnapshot> accounts, IEnumerable<Transfer> transfers, SqlStatement[] extra)
     {
         EnsureTransaction();
+        var written = transfers.ToList();
         var statements = new List<SqlStatement>();
         // Transfers first: their foreign keys need no lock the deltas do not already hold.
-        statements.AddRange(transfers.Select(InsertTransfer));
+        statements.AddRange(written.Select(InsertTransfer));
         foreach (var account in accounts.Where(a => a.Changed).OrderBy(a => a.Id))
         {
             var (postedDebits, postedCredits, pendingDebits, pendingCredits) = account.Delta;
@@ -84,6 +86,10 @@ internal sealed class LedgerStore(DbSession session)
             account.MarkClean();
         }
         statements.AddRange(extra);
+        if (written.Count > 0)
+        {
+            session.OnCommitted(() => metrics.Committed(written));
+        }
         return statements;
     }
 

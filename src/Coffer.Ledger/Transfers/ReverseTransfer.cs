@@ -1,3 +1,5 @@
+using Coffer.Ledger.Observability;
+using Coffer.Platform.Audit;
 using System.Security.Claims;
 using Coffer.Ledger.Posting;
 using Coffer.Platform.Identity;
@@ -20,7 +22,7 @@ internal static class ReverseTransfer
 
     public static async Task<Results<Created<TransferResponse>, ProblemHttpResult>> Handle(
         Guid id, Request request, ClaimsPrincipal user, TransferQueries queries, LedgerStore store, RecordClock clock,
-        HttpContext http, CancellationToken cancellationToken)
+        AuditTrail audit, LedgerMetrics metrics, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var reason = errors.RequiredText("reason", request.Reason, LedgerValidation.MaxDescriptionLength);
@@ -30,12 +32,17 @@ internal static class ReverseTransfer
         }
         var caller = Caller.From(user);
         var outcome = await ReverseAsync(caller, id, reason!, queries, store, clock, cancellationToken);
-        return outcome.IsSuccess
-            ? TypedResults.Created($"/api/v1/transfers/{outcome.Value.Id}", outcome.Value)
-            : outcome.Failure.ToProblem(http);
+        if (!outcome.IsSuccess)
+        {
+            metrics.Rejected(TransferCodes.Reversal);
+            return outcome.Failure.ToProblem(http);
+        }
+        var (original, reversal) = outcome.Value;
+        audit.Record(caller.Tenant, "transfer.reversed", "transfer", original.Id.ToString(), before: original, after: reversal);
+        return TypedResults.Created($"/api/v1/transfers/{reversal.Id}", reversal);
     }
 
-    private static async Task<Outcome<TransferResponse>> ReverseAsync(
+    private static async Task<Outcome<(TransferResponse Original, TransferResponse Reversal)>> ReverseAsync(
         Caller caller, Guid id, string reason, TransferQueries queries, LedgerStore store, RecordClock clock,
         CancellationToken cancellationToken)
     {
@@ -76,6 +83,6 @@ internal static class ReverseTransfer
             CreatedAt = now,
         };
         store.Stage(accounts.Values, [reversal]);
-        return TransferResponse.From(reversal);
+        return (TransferResponse.From(original), TransferResponse.From(reversal));
     }
 }

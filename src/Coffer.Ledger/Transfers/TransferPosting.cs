@@ -1,4 +1,6 @@
+using Coffer.Ledger.Observability;
 using Coffer.Ledger.Posting;
+using Coffer.Platform.Audit;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Time;
 using Coffer.Platform.Results;
@@ -12,7 +14,7 @@ internal sealed record TransferInput(Guid FromAccountId, Guid ToAccountId, long 
 /// Posts one or many transfers as a single all-or-nothing unit: every account involved is locked once,
 /// in id order, and each transfer is checked against the balances left by the ones before it.
 /// </summary>
-internal sealed class TransferPosting(LedgerStore store, RecordClock clock)
+internal sealed class TransferPosting(LedgerStore store, RecordClock clock, AuditTrail audit, LedgerMetrics metrics)
 {
     public async Task<Outcome<IReadOnlyList<Transfer>>> PostAsync(
         Caller caller, IReadOnlyList<TransferInput> inputs, bool isBatch, CancellationToken cancellationToken)
@@ -28,6 +30,7 @@ internal sealed class TransferPosting(LedgerStore store, RecordClock clock)
                 ?? PostingRules.Post(from!, to!, input.Amount);
             if (failure is not null)
             {
+                metrics.Rejected(TransferCodes.Transfer, inputs.Count);
                 return isBatch ? (failure with { Status = 422 }).With("index", index) : failure;
             }
             transfers.Add(new Transfer
@@ -46,6 +49,15 @@ internal sealed class TransferPosting(LedgerStore store, RecordClock clock)
             });
         }
         store.Stage(accounts.Values, transfers);
+        if (isBatch)
+        {
+            audit.Record(caller.Tenant, "transfer.batch_posted", "transfer_batch", transfers[0].Id.ToString(), before: null,
+                after: new { count = transfers.Count, transfers = transfers.Select(TransferResponse.From) });
+        }
+        else
+        {
+            audit.Record(caller.Tenant, "transfer.posted", "transfer", transfers[0].Id.ToString(), before: null, after: TransferResponse.From(transfers[0]));
+        }
         return transfers;
     }
 }

@@ -1,3 +1,5 @@
+using Coffer.Platform.Observability;
+
 namespace Coffer.Ledger.Transfers;
 
 /// <summary>A transfer as clients see it. <c>status</c>: posted, pending or voided.</summary>
@@ -9,9 +11,9 @@ internal sealed record TransferResponse(
     string Currency,
     string Code,
     string Status,
-    string? Description,
-    IReadOnlyDictionary<string, string>? Metadata,
-    string? ExternalReference,
+    [property: PersonalData] string? Description,
+    [property: PersonalData] IReadOnlyDictionary<string, string>? Metadata,
+    [property: PersonalData] string? ExternalReference,
     Guid? HoldId,
     Guid? ReversalOf,
     DateTimeOffset CreatedAt)

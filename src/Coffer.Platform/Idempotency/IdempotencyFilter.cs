@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +26,7 @@ internal sealed partial class IdempotencyFilter(
     IdempotencySettings settings,
     TimeProvider timeProvider,
     IOptions<JsonOptions> jsonOptions,
+    PlatformMetrics metrics,
     ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -33,6 +36,7 @@ internal sealed partial class IdempotencyFilter(
         {
             return invalid.ToProblem(http);
         }
+        session.Operation = OperationOf(http);
         var caller = Caller.From(http.User);
         var scope = new IdempotencyScope(caller.Tenant, caller.Subject, http.Request.Headers[IdempotencySettings.HeaderName]!,
             await FingerprintAsync(http));
@@ -45,6 +49,7 @@ internal sealed partial class IdempotencyFilter(
             catch (Exception failure) when (IsRetryable(failure) && attempt < settings.MaxAttempts)
             {
                 await session.RollbackAsync();
+                metrics.InternalRetry(session.Operation);
                 LogRetry(logger, attempt, failure.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), http.RequestAborted);
             }
@@ -73,9 +78,12 @@ internal sealed partial class IdempotencyFilter(
             && failure.Kind is DbFailureKind.UniqueViolation or DbFailureKind.LockTimeout)
         {
             await session.RollbackAsync();
-            return failure.Kind == DbFailureKind.LockTimeout
-                ? InFlight().ToProblem(http)
-                : await ReplayAsync(http, scope);
+            if (failure.Kind == DbFailureKind.LockTimeout)
+            {
+                metrics.IdempotencyOutcome("in_flight");
+                return InFlight().ToProblem(http);
+            }
+            return await ReplayAsync(http, scope);
         }
         finally
         {
@@ -109,16 +117,25 @@ internal sealed partial class IdempotencyFilter(
         }
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(record.Hash), Encoding.ASCII.GetBytes(scope.RequestHash)))
         {
+            metrics.IdempotencyOutcome("key_reused");
             return new Failure(422, "idempotency_key_reused", "Idempotency key reused",
                 "This Idempotency-Key was used with a different request; use a new key for a new request.").ToProblem(http);
         }
         if (record.Status is not { } status)
         {
+            metrics.IdempotencyOutcome("in_flight");
             return InFlight().ToProblem(http);
         }
+        metrics.IdempotencyOutcome("replayed");
         LogReplay(logger, http.Request.Path);
         return new StoredResponse(status, record.ContentType!, record.Location, record.Body!) { Replayed = true };
     }
+
+    /// <summary>The route template ("POST /api/v1/transfers"): bounded, unlike the path.</summary>
+    internal static string OperationOf(HttpContext http) =>
+        http.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template }
+            ? $"{http.Request.Method} {template}"
+            : http.Request.Method;
 
     private static bool IsRetryable(Exception exception) =>
         exception is KeyReleasedException or DbFailureException { IsTransient: true };

@@ -46,6 +46,8 @@ public sealed class CofferDatabase : IAsyncDisposable
         // only an operating-system crash could lose the last commits.
         pragma.CommandText = "PRAGMA synchronous=NORMAL;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        // PostgreSQL has it as a SQL function (created by migration); SQLite gets the same function per connection.
+        connection.CreateFunction<string, string, string>(Audit.AuditHashing.SqlFunctionName, Audit.AuditHashing.ChainHash, isDeterministic: true);
         return connection;
     }
 

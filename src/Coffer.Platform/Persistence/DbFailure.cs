@@ -33,6 +33,14 @@ public sealed class DbFailureException(DbFailureKind kind, string? statementTag,
 
     public bool IsTransient => Kind == DbFailureKind.Transient;
 
+    /// <summary>Two units of work wanted the same rows: deadlock, serialization failure, lock timeout or a busy SQLite.</summary>
+    public bool IsLockConflict => Kind == DbFailureKind.LockTimeout || InnerException switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
+        _ => false,
+    };
+
     internal static DbFailureKind Classify(DbException exception) => exception switch
     {
         PostgresException pg => pg.SqlState switch

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Coffer.Platform.Observability;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -11,9 +12,11 @@ namespace Coffer.Platform.Persistence;
 /// Statements are sent in as few round trips as the engine allows: on PostgreSQL, BEGIN, deferred
 /// statements (such as the idempotency-key claim) and the caller's statements travel in one batch,
 /// and the final writes travel with COMMIT. On SQLite the same statements run one by one in-process.
+/// Each round trip is a span of <see cref="CofferTelemetry.Database"/>; lock conflicts are counted by <see cref="Operation"/>.
 /// </summary>
-public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession> logger) : IAsyncDisposable
+public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession> logger, PlatformMetrics? metrics = null) : IAsyncDisposable
 {
+    private readonly List<Action> _onCommitted = [];
     private DbConnection? _connection;
     private SqliteTransaction? _sqliteTransaction;
     private bool _beginPending;
@@ -22,6 +25,19 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
 
     public DatabaseProvider Provider => database.Provider;
     public bool InTransaction { get; private set; }
+
+    /// <summary>What this unit of work is (a route template or a worker's name): the bounded label of its metrics.</summary>
+    public string Operation { get; set; } = "unspecified";
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the current transaction has committed (never if it rolls back):
+    /// the place to count what a transaction did.
+    /// </summary>
+    public void OnCommitted(Action action)
+    {
+        EnsureTransaction();
+        _onCommitted.Add(action);
+    }
 
     /// <summary>True once a statement of the current transaction reached the database.</summary>
     public bool TransactionTouchedDatabase { get; private set; }
@@ -95,7 +111,12 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
             (affected, _) = await RunAsync<object>(final, null, null, cancellationToken);
             await _sqliteTransaction!.CommitAsync(cancellationToken);
         }
+        var committed = _onCommitted.ToArray();
         EndTransaction();
+        foreach (var action in committed)
+        {
+            action();
+        }
         return affected;
     }
 
@@ -152,9 +173,25 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
             TransactionTouchedDatabase = true;
         }
         var started = Stopwatch.GetTimestamp();
-        var (affected, rows) = connection is NpgsqlConnection pg
-            ? await RunPostgresAsync(pg, all, query is not null, map, cancellationToken)
-            : await RunSqliteAsync((SqliteConnection)connection, all, query is not null, map, cancellationToken);
+        using var activity = StartActivity(all);
+        int[] affected;
+        List<T>? rows;
+        try
+        {
+            (affected, rows) = connection is NpgsqlConnection pg
+                ? await RunPostgresAsync(pg, all, query is not null, map, cancellationToken)
+                : await RunSqliteAsync((SqliteConnection)connection, all, query is not null, map, cancellationToken);
+        }
+        catch (DbFailureException failure)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Kind.ToString());
+            activity?.SetTag("error.type", failure.Kind.ToString());
+            if (failure.IsLockConflict)
+            {
+                metrics?.LockConflict(Operation);
+            }
+            throw;
+        }
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (elapsed.TotalMilliseconds >= database.Options.SlowCommandMilliseconds)
         {
@@ -249,6 +286,25 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         return (affected, rows);
     }
 
+    /// <summary>A client span named by the statements' tags; parameters are never recorded.</summary>
+    private Activity? StartActivity(List<SqlStatement> statements)
+    {
+        if (!CofferTelemetry.Database.HasListeners())
+        {
+            return null;
+        }
+        var system = Provider == DatabaseProvider.Postgres ? "postgresql" : "sqlite";
+        var activity = CofferTelemetry.Database.StartActivity($"db {system}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", system);
+            activity.SetTag("db.operation.name", DescribeForLog(statements));
+            activity.SetTag("db.operation.batch.size", statements.Count);
+            activity.SetTag("coffer.operation", Operation);
+        }
+        return activity;
+    }
+
     /// <summary>Tags, or the start of the SQL text: parameters are never logged, so no value can leak.</summary>
     private static string DescribeForLog(List<SqlStatement> statements) => string.Join(" | ", statements
         .Where(s => s.Sql is not ("BEGIN" or "COMMIT"))
@@ -297,6 +353,7 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         _sqliteTransaction = null;
         _beginPending = false;
         _deferred.Clear();
+        _onCommitted.Clear();
         InTransaction = false;
         if (_holdsWriteGate)
         {

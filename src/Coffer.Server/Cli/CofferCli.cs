@@ -6,7 +6,8 @@ using Coffer.Server.Hosting;
 namespace Coffer.Server.Cli;
 
 /// <summary>
-/// The verbs of the one executable: <c>serve</c> (default), <c>migrate up|down [N]|status</c>, <c>token</c>.
+/// The verbs of the one executable: <c>serve</c> (default), <c>migrate up|down [N]|status</c>, <c>token</c>,
+/// <c>reconcile</c> and <c>audit verify</c>.
 /// Options it does not know (e.g. <c>--urls</c>, <c>--Coffer:DataDirectory=...</c>) pass through as configuration.
 /// </summary>
 public static class CofferCli
@@ -21,6 +22,8 @@ public static class CofferCli
         root.Subcommands.Add(serve);
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
+        root.Subcommands.Add(ReconcileCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         root.SetAction((result, cancellationToken) => ServeCommand.RunAsync(result.UnmatchedTokens.ToArray(), role: null, cancellationToken));
         return root.Parse(args).InvokeAsync();
     }

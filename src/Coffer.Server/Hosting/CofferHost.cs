@@ -32,6 +32,7 @@ public static class CofferHost
         app.UsePlatform();
         if (ServerRoles.ServesApi(app.Configuration))
         {
+            app.MapPlatformEndpoints();
             app.MapLedgerEndpoints();
             app.MapCofferOpenApi();
         }

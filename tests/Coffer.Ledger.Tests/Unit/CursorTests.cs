@@ -1,3 +1,4 @@
+using Coffer.Platform.Paging;
 using Coffer.Ledger.Accounts;
 
 namespace Coffer.Ledger.Tests.Unit;

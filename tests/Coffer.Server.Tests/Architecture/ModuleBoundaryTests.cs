@@ -34,6 +34,13 @@ public sealed class ModuleBoundaryTests
         "Coffer.Ledger.Accounts.SystemAccounts",
         "Coffer.Ledger.Money.Currencies",
         "Coffer.Ledger.Money.Money",
+        // What the reconcile verb of the host runs and prints.
+        "Coffer.Ledger.Reconciliation.ReconciliationFinding",
+        "Coffer.Ledger.Reconciliation.ReconciliationResult",
+        "Coffer.Ledger.Reconciliation.ReconciliationRun",
+        "Coffer.Ledger.Reconciliation.ReconciliationStatuses",
+        "Coffer.Ledger.Reconciliation.ReconciliationStep",
+        "Coffer.Ledger.Reconciliation.ReconciliationTriggers",
     ];
 
     private static readonly Assembly Platform = typeof(PlatformModule).Assembly;

@@ -1,7 +1,7 @@
-namespace Coffer.Ledger.Accounts;
+namespace Coffer.Platform.Paging;
 
 /// <summary>Opaque page cursors: the base64url of the last id of the page.</summary>
-internal static class Cursor
+public static class Cursor
 {
     public static string Encode(Guid id) => Convert.ToBase64String(id.ToByteArray(bigEndian: true))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');
