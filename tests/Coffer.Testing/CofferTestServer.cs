@@ -3,6 +3,8 @@ using Coffer.Platform.Identity;
 using Coffer.Platform.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Testing;
 
@@ -13,10 +15,12 @@ namespace Coffer.Testing;
 public sealed class CofferTestServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private CofferTestServer(TestDatabase database, IReadOnlyDictionary<string, string?>? extra)
+    private CofferTestServer(TestDatabase database, IReadOnlyDictionary<string, string?>? extra, Action<IServiceCollection>? services)
     {
         Database = database;
+        _services = services;
         _settings = new Dictionary<string, string?>(database.Settings);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -27,9 +31,11 @@ public sealed class CofferTestServer : WebApplicationFactory<Program>
     public TestDatabase Database { get; }
     public DatabaseProvider Provider => Database.Provider;
 
-    public static async Task<CofferTestServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces or adds services after the host's own (test exporters, log capture).</param>
+    public static async Task<CofferTestServer> StartAsync(
+        DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var server = new CofferTestServer(await TestDatabase.CreateAsync(provider), settings);
+        var server = new CofferTestServer(await TestDatabase.CreateAsync(provider), settings, services);
         _ = server.Server; // start the host now, so start-up failures surface here
         return server;
     }
@@ -39,6 +45,10 @@ public sealed class CofferTestServer : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

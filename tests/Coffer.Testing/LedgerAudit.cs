@@ -1,7 +1,4 @@
 using System.Data.Common;
-using Coffer.Platform.Persistence;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Coffer.Testing;
 
@@ -43,9 +40,7 @@ public static class LedgerAudit
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    private static DbConnection Open(TestDatabase database) => database.Provider == DatabaseProvider.Postgres
-        ? new NpgsqlConnection(database.AdminConnectionString)
-        : new SqliteConnection(database.AdminConnectionString);
+    private static DbConnection Open(TestDatabase database) => DatabaseShell.Connection(database);
 
     private const string Sum = "CAST(COALESCE(SUM(t.amount), 0) AS BIGINT)";
 

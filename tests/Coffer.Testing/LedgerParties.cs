@@ -22,9 +22,10 @@ public sealed record LedgerParties(CofferTestServer Server, HttpClient Alice, Ht
     /// <paramref name="aliceFunds"/> into Alice's.
     /// </summary>
     public static async Task<LedgerParties> StartAsync(DatabaseProvider provider, long aliceFunds, bool bobOpensOwnWallet = false,
-        string bobCurrency = "USD", IReadOnlyDictionary<string, string?>? settings = null)
+        string bobCurrency = "USD", IReadOnlyDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var server = await CofferTestServer.StartAsync(provider, settings);
+        var server = await CofferTestServer.StartAsync(provider, settings, services);
         try
         {
             var alice = server.Customer("alice");

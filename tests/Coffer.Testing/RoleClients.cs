@@ -13,4 +13,8 @@ public static class RoleClients
     /// <summary>A client authenticated as the operator "ops" of <paramref name="tenant"/>.</summary>
     public static HttpClient Operator(this CofferTestServer server, string tenant = DefaultTenant) =>
         server.ClientFor("ops", tenant, "operator");
+
+    /// <summary>A client authenticated as the administrator "root" of <paramref name="tenant"/>.</summary>
+    public static HttpClient Admin(this CofferTestServer server, string tenant = DefaultTenant) =>
+        server.ClientFor("root", tenant, "admin");
 }

@@ -43,7 +43,8 @@ public static class ObservabilitySetup
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddMeter("System.Runtime")
-                    .AddPrometheusExporter();
+                    // No response cache: a scrape always shows what happened before it (tests and operators rely on that).
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (settings.OtlpEndpoint is not null)
                 {
                     metrics.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(settings.OtlpEndpoint));
@@ -127,6 +128,8 @@ public static class ObservabilitySetup
             http.CombineLogs = true;
         });
         logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.Information);
+        // The host's own "Request starting/finished" lines would repeat the request log with the query string in it.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 
     /// <summary>Probes and scrapes are not worth a span each.</summary>

@@ -70,50 +70,15 @@ internal sealed record ToolResult(string Command, int ExitCode, string Stdout, s
 internal static class Tool
 {
     /// <summary>Runs a program; with <paramref name="asPostgres"/>, as the postgres OS user when we are root.</summary>
-    public static async Task<ToolResult> RunAsync(
+    public static Task<ToolResult> RunAsync(
         string program, IEnumerable<string> args, bool asPostgres = false, TimeSpan? timeout = null,
         IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
-    {
-        var argList = args.ToList();
-        var info = new ProcessStartInfo(asPostgres && BackupRepo.IsRoot ? "runuser" : program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            // postgres may not be allowed into the test's directory.
-            WorkingDirectory = workingDirectory ?? "/",
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        if (asPostgres && BackupRepo.IsRoot)
-        {
-            foreach (var prefix in new[] { "-u", "postgres", "--", program })
-            {
-                info.ArgumentList.Add(prefix);
-            }
-        }
-        foreach (var arg in argList)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        // Only what the test passes configures the child: no PG*, Coffer__* or ConnectionStrings__* of the test run.
-        foreach (var name in info.Environment.Keys.ToList())
-        {
-            if (name is "PGHOST" or "PGPORT" or "PGUSER" or "PGPASSWORD" or "PGDATABASE" or "PGSERVICE" or "PGOPTIONS"
-                || name.StartsWith("Coffer__", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
-                || name is "ASPNETCORE_URLS" or "DOTNET_URLS")
-            {
-                info.Environment.Remove(name);
-            }
-        }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[name] = value;
-        }
+        => RunAsync(StartInfo(program, args.ToList(), asPostgres, environment, workingDirectory), timeout);
 
-        var command = $"{program} {string.Join(' ', argList)}";
+    /// <summary>Runs a prepared process to completion; killed (with its children) when it outlives the time limit.</summary>
+    public static async Task<ToolResult> RunAsync(ProcessStartInfo info, TimeSpan? timeout = null)
+    {
+        var command = $"{info.FileName} {string.Join(' ', info.ArgumentList)}";
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         using var process = new Process { StartInfo = info };
         process.Start();
@@ -134,12 +99,55 @@ internal static class Tool
         return new ToolResult(command, process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>A bash script of the repository (run through bash, so a lost executable bit does not matter here).</summary>
-    public static Task<ToolResult> ScriptAsync(string script, IEnumerable<string> args, TimeSpan? timeout = null) =>
-        RunAsync("bash", new[] { BackupRepo.Script(script) }.Concat(args), timeout: timeout);
+    /// <summary>
+    /// How to start a program with output and input redirected. Only what the test passes configures the child:
+    /// PG*, Coffer__*, ConnectionStrings__* and URL variables of the test run itself are removed first.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(
+        string program, IReadOnlyList<string> args, bool asPostgres = false,
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(asPostgres && BackupRepo.IsRoot ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            // postgres may not be allowed into the test's directory.
+            WorkingDirectory = workingDirectory ?? "/",
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        if (asPostgres && BackupRepo.IsRoot)
+        {
+            foreach (var prefix in new[] { "-u", "postgres", "--", program })
+            {
+                info.ArgumentList.Add(prefix);
+            }
+        }
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var name in info.Environment.Keys.ToList())
+        {
+            if (name is "PGHOST" or "PGPORT" or "PGUSER" or "PGPASSWORD" or "PGDATABASE" or "PGSERVICE" or "PGOPTIONS"
+                || name.StartsWith("Coffer__", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
+                || name is "ASPNETCORE_URLS" or "DOTNET_URLS" or "ASPNETCORE_HTTP_PORTS" or "ASPNETCORE_HTTPS_PORTS")
+            {
+                info.Environment.Remove(name);
+            }
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+        return info;
+    }
 
-    /// <summary><c>dotnet Coffer.Server.dll args...</c>, configured only by <paramref name="environment"/>.</summary>
-    public static Task<ToolResult> CofferAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    /// <summary>How to start <c>dotnet Coffer.Server.dll args...</c>, configured only by <paramref name="environment"/>.</summary>
+    public static ProcessStartInfo CofferStartInfo(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> args)
     {
         if (!File.Exists(BackupRepo.ServerDll))
         {
@@ -147,7 +155,14 @@ internal static class Tool
         }
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
         var withNoLogo = new Dictionary<string, string?>(environment) { ["DOTNET_NOLOGO"] = "1" };
-        return RunAsync(host, new[] { BackupRepo.ServerDll }.Concat(args), environment: withNoLogo,
-            workingDirectory: AppContext.BaseDirectory);
+        return StartInfo(host, [BackupRepo.ServerDll, .. args], environment: withNoLogo, workingDirectory: AppContext.BaseDirectory);
     }
+
+    /// <summary>A bash script of the repository (run through bash, so a lost executable bit does not matter here).</summary>
+    public static Task<ToolResult> ScriptAsync(string script, IEnumerable<string> args, TimeSpan? timeout = null) =>
+        RunAsync("bash", new[] { BackupRepo.Script(script) }.Concat(args), timeout: timeout);
+
+    /// <summary><c>dotnet Coffer.Server.dll args...</c> to completion, configured only by <paramref name="environment"/>.</summary>
+    public static Task<ToolResult> CofferAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(CofferStartInfo(environment, args));
 }

@@ -27,6 +27,9 @@ internal sealed class BackupWorkspace : IAsyncDisposable
 
     public string BackupDirectory => Path.Combine(Root, "backups");
 
+    /// <summary>Coffer's data directory for the server and its verbs (the development signing key lives here).</summary>
+    public string DataDirectory => Path.Combine(Root, "coffer-data");
+
     public static async Task<BackupWorkspace> CreateAsync(Action<string> log)
     {
         if (!OperatingSystem.IsLinux())

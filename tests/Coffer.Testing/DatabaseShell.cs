@@ -1,0 +1,33 @@
+using System.Data.Common;
+using Coffer.Platform.Persistence;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Coffer.Testing;
+
+/// <summary>Raw SQL on a test database, as the schema owner (an operator with psql) or as the application role.</summary>
+public static class DatabaseShell
+{
+    /// <summary>An unopened connection: the owner's, or the application role's (PostgreSQL; SQLite has no roles).</summary>
+    public static DbConnection Connection(TestDatabase database, bool asOwner = true) => database.Provider == DatabaseProvider.Postgres
+        ? new NpgsqlConnection(asOwner ? database.AdminConnectionString : database.Options.ConnectionString)
+        : new SqliteConnection(database.AdminConnectionString);
+
+    public static async Task<int> ExecuteAsync(TestDatabase database, string sql, bool asOwner = true)
+    {
+        await using var connection = Connection(database, asOwner);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T> ScalarAsync<T>(TestDatabase database, string sql, bool asOwner = true)
+    {
+        await using var connection = Connection(database, asOwner);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
