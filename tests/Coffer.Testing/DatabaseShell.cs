@@ -13,12 +13,23 @@ public static class DatabaseShell
         ? new NpgsqlConnection(asOwner ? database.AdminConnectionString : database.Options.ConnectionString)
         : new SqliteConnection(database.AdminConnectionString);
 
-    public static async Task<int> ExecuteAsync(TestDatabase database, string sql, bool asOwner = true)
+    public static Task<int> ExecuteAsync(TestDatabase database, string sql, bool asOwner = true) =>
+        ExecuteAsync(database, sql, asOwner, []);
+
+    /// <summary>Runs <paramref name="sql"/> with parameters: ids must travel as parameters, as each engine stores a uuid its own way.</summary>
+    public static async Task<int> ExecuteAsync(TestDatabase database, string sql, bool asOwner, params (string Name, object Value)[] parameters)
     {
         await using var connection = Connection(database, asOwner);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
         return await command.ExecuteNonQueryAsync();
     }
 

@@ -50,13 +50,21 @@ internal static class ReconciliationEndpoints
         {
             return errors.ToFailure().ToProblem(http);
         }
+        var conditions = new List<string> { "1 = 1" };
+        var parameters = new List<(string, object?)> { ("limit", size + 1) };
+        if (status is not null)
+        {
+            conditions.Add("status = @status");
+            parameters.Add(("status", status));
+        }
+        if (before is not null)
+        {
+            conditions.Add("id < @before");
+            parameters.Add(("before", before));
+        }
         var rows = await session.QueryAsync(SqlStatement.Of(
-            $"""
-            SELECT {ReconciliationRun.Columns} FROM reconciliation_runs
-            WHERE (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
-            ORDER BY id DESC LIMIT @limit
-            """,
-            ("status", status), ("before", before), ("limit", size + 1)), ReconciliationRun.Read, cancellationToken);
+            $"SELECT {ReconciliationRun.Columns} FROM reconciliation_runs WHERE {string.Join(" AND ", conditions)} ORDER BY id DESC LIMIT @limit",
+            [.. parameters]), ReconciliationRun.Read, cancellationToken);
         return TypedResults.Ok(Page<RunSummary>.From(rows, size, RunSummary.From, r => r.Id));
     }
 
