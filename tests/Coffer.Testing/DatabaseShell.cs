@@ -41,4 +41,12 @@ public static class DatabaseShell
         command.CommandText = sql;
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// SQL that switches off the audit trail's append-only triggers, as a tamperer with the owner's rights would
+    /// before changing or deleting events.
+    /// </summary>
+    public static string DisableAuditProtection(DatabaseProvider provider) => provider == DatabaseProvider.Postgres
+        ? "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;"
+        : "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;";
 }

@@ -120,9 +120,7 @@ public sealed class AuditTrailTests
         await Assert.ThrowsAnyAsync<DbException>(() => DatabaseShell.ExecuteAsync(database,
             $"UPDATE audit_events SET actor = 'mallory' WHERE id = '{target}'"));
         // ... so the tamperer disables it first.
-        var disable = provider == DatabaseProvider.Postgres
-            ? "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;"
-            : "DROP TRIGGER audit_events_no_update;";
+        var disable = DatabaseShell.DisableAuditProtection(provider);
         await DatabaseShell.ExecuteAsync(database, $"{disable} UPDATE audit_events SET after = REPLACE(after, '\"amount\":12', '\"amount\":1200') WHERE id = '{target}'");
 
         var verification = await VerifyAsync(server);
@@ -148,9 +146,7 @@ public sealed class AuditTrailTests
         var chains = await ChainsAsync(database);
         var (middleChain, middleLength) = chains.First(c => c.Length >= 3);
         var (lastChain, lastLength) = chains.First(c => c.Chain != middleChain && c.Length >= 1);
-        var disable = provider == DatabaseProvider.Postgres
-            ? "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;"
-            : "DROP TRIGGER audit_events_no_delete;";
+        var disable = DatabaseShell.DisableAuditProtection(provider);
         await DatabaseShell.ExecuteAsync(database, $"""
             {disable}
             DELETE FROM audit_events WHERE chain_id = '{middleChain}' AND sequence = 2;
