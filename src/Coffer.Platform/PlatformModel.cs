@@ -37,7 +37,8 @@ public static class PlatformModel
         modelBuilder.Entity<AuditEvent>(e =>
         {
             e.ToTable("audit_events");
-            e.HasKey(x => x.Id);
+            // Keyed by tenant first: the key's index also serves "a tenant's events, newest first".
+            e.HasKey(x => new { x.TenantId, x.Id });
             e.Property(x => x.TenantId).HasMaxLength(64);
             e.Property(x => x.ChainId).HasMaxLength(80);
             e.Property(x => x.Actor).HasMaxLength(255);
@@ -54,7 +55,6 @@ public static class PlatformModel
             e.HasIndex(x => new { x.ChainId, x.Sequence }).IsUnique();
             e.HasIndex(x => new { x.TenantId, x.ResourceType, x.ResourceId });
             e.HasIndex(x => new { x.TenantId, x.Actor });
-            e.HasIndex(x => new { x.TenantId, x.Id });
         });
     }
 }

@@ -389,8 +389,12 @@ namespace Coffer.Migrations.Postgres
 
             modelBuilder.Entity("Coffer.Platform.Audit.AuditEvent", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -470,25 +474,17 @@ namespace Coffer.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("UserAgent")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
                         .HasColumnName("user_agent");
 
-                    b.HasKey("Id");
+                    b.HasKey("TenantId", "Id");
 
                     b.HasIndex("ChainId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "Actor");
-
-                    b.HasIndex("TenantId", "Id");
 
                     b.HasIndex("TenantId", "ResourceType", "ResourceId");
 

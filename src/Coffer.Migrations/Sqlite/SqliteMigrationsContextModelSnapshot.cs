@@ -384,8 +384,12 @@ namespace Coffer.Migrations.Sqlite
 
             modelBuilder.Entity("Coffer.Platform.Audit.AuditEvent", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -465,25 +469,17 @@ namespace Coffer.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("UserAgent")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_agent");
 
-                    b.HasKey("Id");
+                    b.HasKey("TenantId", "Id");
 
                     b.HasIndex("ChainId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "Actor");
-
-                    b.HasIndex("TenantId", "Id");
 
                     b.HasIndex("TenantId", "ResourceType", "ResourceId");
 

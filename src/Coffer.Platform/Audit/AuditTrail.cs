@@ -15,7 +15,7 @@ public sealed class AuditTrail(
     DbSession session, RecordClock clock, AuditSnapshot snapshots, PlatformMetrics metrics, IHttpContextAccessor httpContextAccessor)
 {
     /// <summary>Chains per tenant. A chain's head row is locked from the commit batch until COMMIT, so writers are spread.</summary>
-    public const int StripesPerTenant = 16;
+    public const int StripesPerTenant = 64;
 
     private AuditActor? _actor;
     private int? _stripe;

@@ -71,7 +71,7 @@ public static class ObservabilitySetup
     public static WebApplication UseCofferObservability(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<TelemetrySettings>();
-        if (settings.LogRequests)
+        if (settings.RequestLogging != RequestLogging.None)
         {
             app.UseHttpLogging();
         }
@@ -120,7 +120,8 @@ public static class ObservabilitySetup
             redaction.SetFallbackRedactor<NullRedactor>();
         });
 
-        // One line per request: method, path, status and duration. Never headers (tokens), query strings or bodies.
+        // One line per logged request: method, path, status and duration. Never headers (tokens), query strings or bodies.
+        builder.Services.AddHttpLoggingInterceptor<RequestLogPolicy>();
         builder.Services.AddHttpLogging(http =>
         {
             http.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath

@@ -6,7 +6,8 @@ namespace Coffer.Platform.Observability;
 /// <c>Coffer:Telemetry:*</c>. Traces are exported over OTLP when an endpoint is configured (here or in the standard
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>); without one, trace ids still flow into logs and problem bodies but no span is recorded.
 /// </summary>
-public sealed record TelemetrySettings(string? OtlpEndpoint, double? TraceSampleRatio, bool LogRequests, bool JsonLogs)
+public sealed record TelemetrySettings(
+    string? OtlpEndpoint, double? TraceSampleRatio, RequestLogging RequestLogging, double SlowRequestMilliseconds, bool JsonLogs)
 {
     public static TelemetrySettings FromConfiguration(IConfiguration configuration)
     {
@@ -22,7 +23,14 @@ public sealed record TelemetrySettings(string? OtlpEndpoint, double? TraceSample
         return new TelemetrySettings(
             otlp,
             ratio,
-            LogRequests: logging.GetValue("Requests", true),
+            RequestLogging: logging["Requests"]?.ToLowerInvariant() switch
+            {
+                null or "" or "failures" => RequestLogging.Failures,
+                "all" or "true" => RequestLogging.All,
+                "none" or "false" => RequestLogging.None,
+                var other => throw new InvalidOperationException($"Coffer:Logging:Requests must be failures, all or none, not '{other}'."),
+            },
+            SlowRequestMilliseconds: logging.GetValue("SlowRequestMilliseconds", 1000.0),
             JsonLogs: !string.Equals(logging["Format"], "text", StringComparison.OrdinalIgnoreCase));
     }
 

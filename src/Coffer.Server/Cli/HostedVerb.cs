@@ -14,7 +14,7 @@ internal static class HostedVerb
     public static async Task<int> RunAsync(
         IReadOnlyList<string> unmatchedTokens, Func<IServiceProvider, CancellationToken, Task<int>> verb, CancellationToken cancellationToken)
     {
-        string[] args = ["--Logging:LogLevel:Default=Critical", "--Coffer:Logging:Requests=false", .. unmatchedTokens];
+        string[] args = ["--Logging:LogLevel:Default=Critical", "--Coffer:Logging:Requests=none", .. unmatchedTokens];
         await using var app = CofferHost.Build(args);
         var behind = await SchemaStartupCheck.BehindMessageAsync(
             app.Services.GetRequiredService<SchemaMigrator>(), app.Services.GetRequiredService<DatabaseOptions>(), cancellationToken);

@@ -15,8 +15,15 @@ internal sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 
     public ConcurrentQueue<(string Category, LogLevel Level, string Text)> Entries { get; } = new();
 
-    /// <summary>Configuration raising every category to Trace, except what the host pins in code.</summary>
-    public static readonly Dictionary<string, string?> Verbose = new() { ["Logging:LogLevel:Default"] = "Trace" };
+    /// <summary>Configuration raising every category to Trace, except what the host pins in code, and logging every request.</summary>
+    public static readonly Dictionary<string, string?> Verbose = new()
+    {
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Coffer:Logging:Requests"] = "all",
+    };
+
+    /// <summary>The request log lines (ASP.NET Core HTTP logging) captured so far.</summary>
+    public List<string> RequestLines => Entries.Where(e => e.Category.Contains("HttpLogging", StringComparison.Ordinal)).Select(e => e.Text).ToList();
 
     public void Register(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(this);
 

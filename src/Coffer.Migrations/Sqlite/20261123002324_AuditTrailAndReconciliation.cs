@@ -53,7 +53,7 @@ namespace Coffer.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_audit_events", x => x.id);
+                    table.PrimaryKey("PK_audit_events", x => new { x.tenant_id, x.id });
                 });
 
             migrationBuilder.CreateTable(
@@ -86,11 +86,6 @@ namespace Coffer.Migrations.Sqlite
                 name: "IX_audit_events_tenant_id_actor",
                 table: "audit_events",
                 columns: new[] { "tenant_id", "actor" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_audit_events_tenant_id_id",
-                table: "audit_events",
-                columns: new[] { "tenant_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_audit_events_tenant_id_resource_type_resource_id",
