@@ -2,8 +2,9 @@
 -- round trips, that the server sends on its PostgreSQL hot path (IdempotencyFilter + TransferPosting
 -- + LedgerStore + DbSession):
 --   round trip 1: BEGIN; lock both accounts in id order
---   round trip 2: insert the transfer; apply both balance deltas; claim the Idempotency-Key with the
---                 stored response; COMMIT
+--   round trip 2: insert the transfer; apply both balance deltas; record the audit event (advance one
+--                 of the tenant's 64 audit chains and insert the event, one statement); claim the
+--                 Idempotency-Key with the stored response; COMMIT
 -- What the server does in C# (JSON, JWT, SHA-256 of the body, the balance rules) is not here:
 -- this is the floor the database alone sets for the same work.
 --
@@ -26,6 +27,7 @@
 \set other random(2, :accounts)
 \set a CASE WHEN :hot = 0 THEN :a WHEN :coin = 0 THEN 1 ELSE :other END
 \set b CASE WHEN :hot = 0 THEN :b WHEN :coin = 0 THEN :other ELSE 1 END
+\set stripe random(0, 63)
 
 \startpipeline
 BEGIN;
@@ -49,6 +51,29 @@ WHERE id = (SELECT id FROM bench_accounts WHERE n = :a);
 UPDATE accounts SET posted_debits = posted_debits + 0, posted_credits = posted_credits + 1,
     pending_debits = pending_debits + 0, pending_credits = pending_credits + 0
 WHERE id = (SELECT id FROM bench_accounts WHERE n = :b);
+WITH head AS (
+    INSERT INTO audit_chains (chain_id, tenant_id, length, head_hash, previous_hash, last_content_hash, updated_at)
+    VALUES ('bench/' || lpad(CAST(:stripe AS text), 2, '0'), 'bench', 1,
+        coffer_chain_hash(repeat('0', 64), encode(sha256(convert_to(current_setting('bench.transfer'), 'UTF8')), 'hex')),
+        repeat('0', 64), encode(sha256(convert_to(current_setting('bench.transfer'), 'UTF8')), 'hex'), now())
+    ON CONFLICT (chain_id) DO UPDATE SET
+        length = audit_chains.length + 1,
+        previous_hash = audit_chains.head_hash,
+        head_hash = coffer_chain_hash(audit_chains.head_hash, excluded.last_content_hash),
+        last_content_hash = excluded.last_content_hash,
+        updated_at = excluded.updated_at
+    RETURNING chain_id, length, previous_hash, head_hash
+)
+INSERT INTO audit_events (id, tenant_id, chain_id, sequence, occurred_at, actor, actor_type, action, resource_type,
+    resource_id, request_id, ip_address, user_agent, before, after, previous_hash, hash)
+SELECT gen_random_uuid(), 'bench', head.chain_id, head.length, now(), 'bench-ops', 'operator', 'transfer.posted',
+    'transfer', current_setting('bench.transfer'), md5(current_setting('bench.transfer')), '127.0.0.1', 'Coffer.Bench',
+    NULL, '{"id":"' || current_setting('bench.transfer') || '","fromAccountId":"'
+        || (SELECT id FROM bench_accounts WHERE n = :a) || '","toAccountId":"'
+        || (SELECT id FROM bench_accounts WHERE n = :b) || '","amount": 1,"currency":"USD","code":"transfer",'
+        || '"status":"posted","createdAt":' || to_json(now()) || '}',
+    head.previous_hash, head.head_hash
+FROM head;
 INSERT INTO idempotency_records (tenant_id, subject, key, request_hash, response_status, response_content_type,
     response_location, response_body, created_at, expires_at)
 VALUES ('bench', 'bench-ops', gen_random_uuid()::text,

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Coffer.Platform.Audit;
 
 /// <summary>
-/// Records audit events inside the caller's unit of work: <see cref="Record"/> queues two statements that travel with the
+/// Records audit events inside the caller's unit of work: <see cref="Record"/> queues its statements to travel with the
 /// transaction's next round trip (on the hot path, the COMMIT batch), so the event exists exactly when the change does.
 /// Every module audits through this one call:
 /// <code>audit.Record(tenant, "transfer.posted", "transfer", id, before: null, after: transfer);</code>
@@ -63,8 +63,10 @@ public sealed class AuditTrail(
             Hash = "",
         };
         var contentHash = AuditHashing.ContentHash(entry);
-        session.Defer(AuditStatements.AdvanceChain(chainId, tenantId, contentHash, now));
-        session.Defer(AuditStatements.Insert(entry));
+        foreach (var statement in AuditStatements.Record(session.Provider, entry, contentHash))
+        {
+            session.Defer(statement);
+        }
         session.OnCommitted(() => metrics.AuditEventCommitted(action));
     }
 }
