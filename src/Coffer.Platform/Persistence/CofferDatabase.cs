@@ -6,13 +6,14 @@ namespace Coffer.Platform.Persistence;
 
 /// <summary>
 /// The process-wide connection source. PostgreSQL goes through one pooled <see cref="NpgsqlDataSource"/>;
-/// SQLite opens pooled connections to a WAL file, and serialises writers in-process with an async gate,
+/// SQLite keeps its own open connections to a WAL file with their prepared statements (<see cref="SqliteConnectionPool"/>),
+/// and serialises writers in-process with an async gate,
 /// because SQLite admits one writer at a time and an async wait beats busy-polling the file lock.
 /// </summary>
 public sealed class CofferDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
-    private readonly string? _sqliteConnectionString;
+    private readonly SqliteConnectionPool? _sqlite;
 
     public CofferDatabase(DatabaseOptions options)
     {
@@ -23,7 +24,9 @@ public sealed class CofferDatabase : IAsyncDisposable
         }
         else
         {
-            _sqliteConnectionString = BuildSqliteConnectionString(options.ConnectionString);
+            // Coffer keeps its own SQLite connections (with their prepared statements) instead of the driver's pool.
+            var connectionString = new SqliteConnectionStringBuilder(BuildSqliteConnectionString(options.ConnectionString)) { Pooling = false };
+            _sqlite = new SqliteConnectionPool(connectionString.ToString());
         }
     }
 
@@ -39,17 +42,18 @@ public sealed class CofferDatabase : IAsyncDisposable
         {
             return await _postgres.OpenConnectionAsync(cancellationToken);
         }
-        var connection = new SqliteConnection(_sqliteConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        // WAL with synchronous=NORMAL survives a killed process (the crash-safety contract);
-        // only an operating-system crash could lose the last commits.
-        pragma.CommandText = "PRAGMA synchronous=NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        // PostgreSQL has it as a SQL function (created by migration); SQLite gets the same function per connection.
-        connection.CreateFunction<string, string, string>(Audit.AuditHashing.SqlFunctionName, Audit.AuditHashing.ChainHash, isDeterministic: true);
-        return connection;
+        return await _sqlite!.RentAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Gives a connection from <see cref="OpenConnectionAsync"/> back. PostgreSQL connections return to Npgsql's pool;
+    /// SQLite ones to Coffer's, with their prepared statements, unless <paramref name="broken"/>.
+    /// </summary>
+    public ValueTask ReleaseConnectionAsync(DbConnection connection, bool broken = false) =>
+        connection is SqliteConnection sqlite ? _sqlite!.ReturnAsync(sqlite, broken) : connection.DisposeAsync();
+
+    /// <summary>The kept, prepared command of a SQLite connection for <paramref name="sql"/> (parameters cleared).</summary>
+    internal SqliteCommand SqliteCommandFor(SqliteConnection connection, string sql) => _sqlite!.CommandFor(connection, sql);
 
     public static string BuildSqliteConnectionString(string connectionString)
     {
@@ -91,6 +95,10 @@ public sealed class CofferDatabase : IAsyncDisposable
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
+        }
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync();
         }
         SqliteWriteGate.Dispose();
     }

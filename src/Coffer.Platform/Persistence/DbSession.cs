@@ -255,9 +255,8 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         List<T>? rows = null;
         for (var i = 0; i < statements.Count; i++)
         {
-            await using var command = connection.CreateCommand();
+            var command = database.SqliteCommandFor(connection, statements[i].Sql);
             command.Transaction = _sqliteTransaction;
-            command.CommandText = statements[i].Sql;
             foreach (var (name, value) in statements[i].Parameters)
             {
                 command.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -366,7 +365,7 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
     {
         if (_connection is not null)
         {
-            await _connection.DisposeAsync();
+            await database.ReleaseConnectionAsync(_connection, broken: true);
         }
         _connection = null;
     }
@@ -376,7 +375,7 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         await RollbackAsync();
         if (_connection is not null)
         {
-            await _connection.DisposeAsync();
+            await database.ReleaseConnectionAsync(_connection);
             _connection = null;
         }
     }
