@@ -52,6 +52,7 @@ public static class PlatformModule
         services.AddExceptionHandler<CofferExceptionHandler>();
 
         services.AddCofferAuthentication();
+        services.AddSingleton<SpoofedIdentityHeaders>();
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();
@@ -77,6 +78,7 @@ public static class PlatformModule
         app.UseCofferObservability();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSpoofedIdentityHeaderGate();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
