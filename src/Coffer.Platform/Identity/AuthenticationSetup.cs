@@ -12,8 +12,9 @@ namespace Coffer.Platform.Identity;
 public static class AuthenticationSetup
 {
     /// <summary>
-    /// JWT bearer against the development key or the configured keys. Only asymmetric algorithms are
-    /// accepted, and a token must name a subject, a tenant and only known roles.
+    /// JWT bearer against an OIDC authority (discovery + JWKS), the configured keys or the development key. Only
+    /// asymmetric algorithms (RS256, ES256) are accepted, whatever the keys would allow; issuer, audience and lifetime are
+    /// validated with at most 30 s of skew; and a token must name a subject, a tenant and only known roles.
     /// </summary>
     public static IServiceCollection AddCofferAuthentication(this IServiceCollection services)
     {
@@ -22,9 +23,16 @@ public static class AuthenticationSetup
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<JwtSettings, DatabaseOptions>((options, settings, database) =>
             {
-                var keys = settings.UsesDevelopmentKey
-                    ? new List<SecurityKey> { DevelopmentSigningKey.LoadOrCreate(database.DataDirectory) }
+                List<SecurityKey>? keys = settings.Authority is not null ? null
+                    : settings.UsesDevelopmentKey ? [DevelopmentSigningKey.LoadOrCreate(database.DataDirectory)]
                     : settings.SigningKeys.Select(ImportPublicKey).ToList();
+                if (settings.Authority is not null)
+                {
+                    // Keys come from the authority's JWKS, refreshed when a token names a key not seen yet.
+                    options.Authority = settings.Authority;
+                    options.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+                    options.RefreshOnIssuerKeyNotFound = true;
+                }
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
