@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Coffer.Platform.Persistence;
+using Coffer.Testing;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coffer.Ledger.Tests.Security;
+
+/// <summary>
+/// Walks the route table: every endpoint that addresses one resource by id (<c>{id}</c> in its route, outside the
+/// tenant-agnostic admin area) must answer 404 to another customer of the tenant and to callers of another tenant,
+/// whatever their role. A new resource endpoint is covered automatically: the test fails until it knows how to create
+/// the resource the route addresses.
+/// </summary>
+public sealed partial class ResourceIsolationTests
+{
+    [Theory(Timeout = 120_000)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task EveryResourceEndpoint_Answers404ToOtherCustomersAndOtherTenants(DatabaseProvider provider)
+    {
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000);
+        var (server, alice, bob, ops, from, to) = parties;
+        // Alice's resources: her wallet, a transfer she made, and a hold she placed (payee: Bob).
+        var transfer = (await alice.TransferAsync(from, to, 100)).GetProperty("id").GetGuid();
+        var hold = (await (await alice.PostJsonAsync("/api/v1/holds", new
+        {
+            fromAccountId = from, toAccountId = to, amount = 50, currency = "USD", expiresInSeconds = 600,
+        })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        // The resource each route prefix addresses; a route not listed here fails the test.
+        var resources = new Dictionary<string, Guid>
+        {
+            ["/api/v1/accounts/{id}"] = from,
+            ["/api/v1/transfers/{id}"] = transfer,
+            ["/api/v1/holds/{id}"] = hold,
+        };
+        // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
+        var strangers = new List<(string Who, HttpClient Client, string Role)>
+        {
+            ("carol (customer, acme)", parties.Carol, "customer"),
+        };
+        foreach (var role in new[] { "customer", "operator", "admin", "service", "partner" })
+        {
+            strangers.Add(($"{role} of globex", server.ClientFor($"globex-{role}", "globex", role), role));
+        }
+
+        var endpoints = ResourceEndpoints(server.Services);
+        Assert.NotEmpty(endpoints);
+        var failures = new List<string>();
+        foreach (var (method, route, roles) in endpoints)
+        {
+            var prefix = resources.Keys.FirstOrDefault(p => route == p || route.StartsWith(p + "/", StringComparison.Ordinal));
+            if (prefix is null)
+            {
+                failures.Add($"{method} {route}: no resource known for this route; add one to the test");
+                continue;
+            }
+            var url = route.Replace("{id}", resources[prefix].ToString());
+            foreach (var (who, client, role) in strangers)
+            {
+                var response = method == "GET" ? await client.GetAsync(url) : await client.PostJsonAsync(url, ValidBodyFor(route));
+                // A role the endpoint does not admit is turned away before the resource is looked up.
+                var expected = roles.Contains(role) ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden;
+                if (response.StatusCode != expected)
+                {
+                    failures.Add($"{method} {url} as {who}: {(int)response.StatusCode}, expected {(int)expected}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        // The resources were real and still untouched: Alice reads each, and the hold is still pending.
+        foreach (var (prefix, id) in resources)
+        {
+            await (await alice.GetAsync(prefix.Replace("{id}", id.ToString()))).ExpectAsync(HttpStatusCode.OK);
+        }
+        var stillPending = await (await alice.GetAsync($"/api/v1/holds/{hold}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", stillPending.GetProperty("status").GetString());
+    }
+
+    /// <summary>A body the action accepts, so that only ownership can turn the stranger away.</summary>
+    private static object ValidBodyFor(string route) => route switch
+    {
+        _ when route.EndsWith("/reversal", StringComparison.Ordinal) => new { reason = "probe" },
+        _ when route.EndsWith("/capture", StringComparison.Ordinal) => new { amount = 1 },
+        _ => new { },
+    };
+
+    private static List<(string Method, string Route, IReadOnlySet<string> Roles)> ResourceEndpoints(IServiceProvider services) =>
+        services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(e => (Endpoint: e, Route: "/" + RouteConstraint().Replace(e.RoutePattern.RawText ?? "", "{$1}").Trim('/')))
+            .Where(e => e.Route.StartsWith("/api/v1/", StringComparison.Ordinal) && e.Route.Contains("{id}", StringComparison.Ordinal)
+                && !e.Route.StartsWith("/api/v1/admin/", StringComparison.Ordinal))
+            .SelectMany(e => (e.Endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => (method, e.Route, RolesOf(e.Endpoint))))
+            .ToList();
+
+    private static IReadOnlySet<string> RolesOf(Endpoint endpoint) => endpoint.Metadata.OfType<AuthorizationPolicy>()
+        .SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>())
+        .SelectMany(r => r.AllowedRoles)
+        .ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(?::[^}]*)?\}")]
+    private static partial Regex RouteConstraint();
+}
