@@ -25,6 +25,9 @@ public static class PlatformModule
     /// <summary>Largest request body accepted (a batch of 1000 transfers with metadata fits).</summary>
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
 
+    /// <summary>Deepest JSON accepted: Coffer's bodies are at most four levels deep (batch → transfers → item → metadata).</summary>
+    public const int MaxJsonDepth = 16;
+
     /// <summary>Observability, persistence, problem+json, authentication, idempotency, audit and health.</summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
@@ -46,6 +49,7 @@ public static class PlatformModule
             json.NumberHandling = JsonNumberHandling.Strict;
             json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.MaxDepth = MaxJsonDepth;
         });
         services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemFactory.Complete(context.HttpContext, context.ProblemDetails));
@@ -78,6 +82,11 @@ public static class PlatformModule
         app.UseCofferObservability();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Kestrel enforces the limit while reading; a declared length above it is refused before anything reads the body,
+        // whatever server hosts the app.
+        app.Use((http, next) => http.Request.ContentLength > MaxRequestBodyBytes
+            ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
+            : next(http));
         app.UseSpoofedIdentityHeaderGate();
         app.UseRouting();
         app.UseAuthentication();
