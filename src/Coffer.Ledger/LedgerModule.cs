@@ -1,5 +1,6 @@
 using Coffer.Ledger.Observability;
 using Coffer.Ledger.Reconciliation;
+using Coffer.Platform.RateLimiting;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;
 using Coffer.Ledger.Posting;
@@ -52,7 +53,9 @@ public static class LedgerModule
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithRateLimitsByMethod();
         api.MapAccountEndpoints();
         api.MapTransferEndpoints();
         api.MapHoldEndpoints();

@@ -8,6 +8,7 @@ using Coffer.Platform.Identity;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -57,6 +58,7 @@ public static class PlatformModule
 
         services.AddCofferAuthentication();
         services.AddSingleton<SpoofedIdentityHeaders>();
+        services.AddCofferRateLimiting(builder.Configuration);
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();
@@ -71,7 +73,11 @@ public static class PlatformModule
             services.AddHostedService<IdempotencyPurgeService>();
         }
 
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        var health = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        if (RateLimitSettings.FromConfiguration(builder.Configuration).RedisConnectionString is not null)
+        {
+            health.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
         services.AddSingleton<IHealthCheckPublisher, HealthStatusPublisher>();
         return builder;
     }
@@ -91,6 +97,7 @@ public static class PlatformModule
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseIdempotencyBuffering();
         app.MapHealthEndpoints();
         return app;

@@ -62,13 +62,19 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(options, name);
     }
 
-    /// <summary>Configuration entries that point a server at this database.</summary>
+    /// <summary>
+    /// Configuration entries that point a server at this database. Rate limits are raised far above what any test sends
+    /// (tests drive thousands of requests as one principal); the rate-limit tests set their own.
+    /// </summary>
     public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Coffer:DataDirectory"] = Options.DataDirectory,
         ["Coffer:Database:Provider"] = Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite",
         ["ConnectionStrings:Coffer"] = Options.ConnectionString,
         ["ConnectionStrings:CofferMigrations"] = Options.MigrationsConnectionString,
+        ["Coffer:RateLimits:Policies:writes:Permits"] = "1000000",
+        ["Coffer:RateLimits:Policies:reads:Permits"] = "1000000",
+        ["Coffer:RateLimits:Policies:admin:Permits"] = "1000000",
     };
 
     private static async Task<string> EnsureTemplateAsync()

@@ -3,6 +3,7 @@ using Coffer.Platform.Identity;
 using Coffer.Platform.Paging;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,7 +29,7 @@ internal static class ReconciliationEndpoints
 
     public static void MapReconciliationEndpoints(this RouteGroupBuilder api)
     {
-        var runs = api.MapGroup("/admin/reconciliation/runs").WithTags("Reconciliation");
+        var runs = api.MapGroup("/admin/reconciliation/runs").WithTags("Reconciliation").RequireRateLimit(RateLimitSettings.Admin);
         runs.MapGet("/", List).RequireRoles(Roles.Admin).WithSummary("Reconciliation runs, newest first");
         runs.MapGet("/{id:guid}", Get).RequireRoles(Roles.Admin).WithSummary("One run with its findings");
     }

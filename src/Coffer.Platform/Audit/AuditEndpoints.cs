@@ -3,6 +3,7 @@ using System.Text.Json;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Paging;
 using Coffer.Platform.Problems;
+using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,6 +31,7 @@ internal static class AuditEndpoints
     {
         app.MapGet("/api/v1/admin/audit", List)
             .RequireRoles(Roles.Operator, Roles.Admin)
+            .RequireRateLimit(RateLimitSettings.Admin)
             .WithTags("Audit")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

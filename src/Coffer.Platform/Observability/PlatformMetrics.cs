@@ -14,6 +14,8 @@ public sealed class PlatformMetrics
     private readonly Counter<long> _lockConflicts;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _auditEvents;
+    private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _rateLimitFallbacks;
 
     public PlatformMetrics(IMeterFactory meterFactory)
     {
@@ -26,6 +28,10 @@ public sealed class PlatformMetrics
             description: "Units of work re-run after a transient database failure, by operation.");
         _auditEvents = meter.CreateCounter<long>("coffer.audit.events",
             description: "Audit events committed, by action.");
+        _rateLimited = meter.CreateCounter<long>("coffer.rate_limited",
+            description: "Requests refused by a rate-limit policy, by policy.");
+        _rateLimitFallbacks = meter.CreateCounter<long>("coffer.rate_limit_fallbacks",
+            description: "Rate-limit decisions taken without Redis (unreachable, slow, or circuit open), by policy.");
     }
 
     public void IdempotencyOutcome(string outcome) => _replays.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
@@ -33,6 +39,10 @@ public sealed class PlatformMetrics
     public void LockConflict(string operation) => _lockConflicts.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
     public void InternalRetry(string operation) => _retries.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void RateLimited(string policy) => _rateLimited.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
+    public void RateLimitFallback(string policy) => _rateLimitFallbacks.Add(1, new KeyValuePair<string, object?>("policy", policy));
 
     public void AuditEventCommitted(string action) => _auditEvents.Add(1, new KeyValuePair<string, object?>("action", action));
 }

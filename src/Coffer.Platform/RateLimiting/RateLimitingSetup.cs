@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Coffer.Platform.Identity;
+using Coffer.Platform.Observability;
+using Coffer.Platform.Problems;
+using Coffer.Platform.Results;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Coffer.Platform.RateLimiting;
+
+/// <summary>
+/// Named rate-limit policies on ASP.NET Core's rate limiting middleware, partitioned by principal (tenant and subject;
+/// anonymous callers by client IP), counted in Redis when configured (<see cref="RedisSlidingWindow"/>), in-process
+/// otherwise. A refusal is 429 problem+json <c>rate_limited</c> with <c>Retry-After</c>, <c>RateLimit-Policy</c> and
+/// <c>RateLimit</c> headers, counted in <c>coffer_rate_limited_total{policy}</c>.
+/// </summary>
+public static class RateLimitingSetup
+{
+    public static IServiceCollection AddCofferRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = RateLimitSettings.FromConfiguration(configuration);
+        services.AddSingleton(settings);
+        if (settings.RedisConnectionString is not null)
+        {
+            services.AddSingleton<RedisSlidingWindow>();
+        }
+        services.AddRateLimiter(options =>
+        {
+            foreach (var policy in settings.Policies.Values)
+            {
+                options.AddPolicy(policy.Name, new Policy(policy));
+            }
+            options.OnRejected = (context, cancellationToken) => RejectAsync(context, settings, cancellationToken);
+        });
+        return services;
+    }
+
+    /// <summary>Attaches a named policy to an endpoint or group.</summary>
+    public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(policy);
+
+    /// <summary>
+    /// Attaches <see cref="RateLimitSettings.Reads"/> to GET endpoints and <see cref="RateLimitSettings.Writes"/> to the
+    /// others of a group, unless an endpoint names its own policy.
+    /// </summary>
+    public static RouteGroupBuilder WithRateLimitsByMethod(this RouteGroupBuilder group)
+    {
+        ((IEndpointConventionBuilder)group).Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<EnableRateLimitingAttribute>().Any() || endpoint.Metadata.OfType<DisableRateLimitingAttribute>().Any())
+            {
+                return;
+            }
+            var methods = endpoint.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods).ToList();
+            var reads = methods.Count > 0 && methods.All(m => m is "GET" or "HEAD");
+            endpoint.Metadata.Add(new EnableRateLimitingAttribute(reads ? RateLimitSettings.Reads : RateLimitSettings.Writes));
+        });
+        return group;
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, RateLimitSettings settings, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var name = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "global";
+        var policy = settings.Policies.GetValueOrDefault(name);
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : policy?.Window ?? TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var unavailable = context.Lease.TryGetMetadata(CofferRateLimiter.Reason, out var reason) && reason == "unavailable";
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (policy is not null)
+        {
+            // draft-ietf-httpapi-ratelimit-headers: the policy (quota q over window w seconds) and the current state.
+            http.Response.Headers["RateLimit-Policy"] = $"\"{policy.Name}\";q={policy.Permits};w={(int)policy.Window.TotalSeconds}";
+            http.Response.Headers["RateLimit"] = $"\"{policy.Name}\";r=0;t={seconds}";
+        }
+        var failure = unavailable
+            ? new Failure(503, "rate_limiter_unavailable", "Rate limiting is unavailable",
+                $"The shared rate limiter cannot be reached and policy '{name}' refuses requests meanwhile; retry after {seconds} s.")
+            : new Failure(429, "rate_limited", "Too many requests",
+                $"Policy '{name}' allows {policy?.Permits} requests per {policy?.Window.TotalSeconds} s; retry after {seconds} s.");
+        await failure.ToProblem(http).ExecuteAsync(http);
+    }
+
+    /// <summary>Partitions by principal; each partition gets its own <see cref="CofferRateLimiter"/>.</summary>
+    private sealed class Policy(RateLimitPolicySettings policy) : IRateLimiterPolicy<string>
+    {
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+        {
+            var key = httpContext.User.Identity?.IsAuthenticated == true
+                ? $"{httpContext.User.FindFirst(Caller.TenantClaim)?.Value}:{httpContext.User.FindFirst(Caller.SubjectClaim)?.Value}"
+                : $"ip:{httpContext.Connection.RemoteIpAddress}";
+            var services = httpContext.RequestServices; // singletons only: the limiter outlives the request
+            return RateLimitPartition.Get(key, partition => new CofferRateLimiter(policy, partition,
+                services.GetService<RedisSlidingWindow>(), services.GetRequiredService<PlatformMetrics>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer.RateLimiting")));
+        }
+    }
+}
