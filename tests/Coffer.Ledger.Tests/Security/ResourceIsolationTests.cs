@@ -1,13 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Ledger.Tests.Security;
 
@@ -17,7 +11,7 @@ namespace Coffer.Ledger.Tests.Security;
 /// whatever their role. A new resource endpoint is covered automatically: the test fails until it knows how to create
 /// the resource the route addresses.
 /// </summary>
-public sealed partial class ResourceIsolationTests
+public sealed class ResourceIsolationTests
 {
     [Theory(Timeout = 120_000)]
     [InlineData(DatabaseProvider.Sqlite)]
@@ -52,7 +46,7 @@ public sealed partial class ResourceIsolationTests
         var endpoints = ResourceEndpoints(server.Services);
         Assert.NotEmpty(endpoints);
         var failures = new List<string>();
-        foreach (var (method, route, roles) in endpoints)
+        foreach (var (method, route, roles, _) in endpoints)
         {
             var prefix = resources.Keys.FirstOrDefault(p => route == p || route.StartsWith(p + "/", StringComparison.Ordinal));
             if (prefix is null)
@@ -91,21 +85,9 @@ public sealed partial class ResourceIsolationTests
         _ => new { },
     };
 
-    private static List<(string Method, string Route, IReadOnlySet<string> Roles)> ResourceEndpoints(IServiceProvider services) =>
-        services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Select(e => (Endpoint: e, Route: "/" + RouteConstraint().Replace(e.RoutePattern.RawText ?? "", "{$1}").Trim('/')))
-            .Where(e => e.Route.StartsWith("/api/v1/", StringComparison.Ordinal) && e.Route.Contains("{id}", StringComparison.Ordinal)
-                && !e.Route.StartsWith("/api/v1/admin/", StringComparison.Ordinal))
-            .SelectMany(e => (e.Endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(method => (method, e.Route, RolesOf(e.Endpoint))))
-            .ToList();
-
-    private static IReadOnlySet<string> RolesOf(Endpoint endpoint) => endpoint.Metadata.OfType<AuthorizationPolicy>()
-        .SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>())
-        .SelectMany(r => r.AllowedRoles)
-        .ToHashSet(StringComparer.Ordinal);
-
-    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(?::[^}]*)?\}")]
-    private static partial Regex RouteConstraint();
+    /// <summary>Endpoints addressing one resource by id, outside the tenant-agnostic admin area.</summary>
+    private static List<MappedEndpoint> ResourceEndpoints(IServiceProvider services) => RouteTable.Endpoints(services)
+        .Where(e => e.Route.StartsWith("/api/v1/", StringComparison.Ordinal) && e.Route.Contains("{id}", StringComparison.Ordinal)
+            && !e.Route.StartsWith("/api/v1/admin/", StringComparison.Ordinal))
+        .ToList();
 }
