@@ -4,8 +4,10 @@
 -- so a role left in another state by hand is put back.
 
 -- coffer_owner owns the schema, runs migrations and creates the per-test
--- databases. coffer_app is what the application connects as: it owns
--- nothing, so it cannot alter tables or get around row-level security.
+-- databases; it bypasses row-level security (migrations, backups, operators and
+-- the tests' own checks see every tenant). coffer_app is what the application
+-- connects as: it owns nothing, so it cannot alter tables or get around
+-- row-level security.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'coffer_owner') THEN
@@ -18,7 +20,7 @@ END
 $$;
 
 ALTER ROLE coffer_owner LOGIN PASSWORD 'coffer_owner'
-  CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
+  CREATEDB NOSUPERUSER NOCREATEROLE BYPASSRLS;
 ALTER ROLE coffer_app LOGIN PASSWORD 'coffer_app'
   NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
 

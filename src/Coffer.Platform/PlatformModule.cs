@@ -96,6 +96,15 @@ public static class PlatformModule
         app.UseSpoofedIdentityHeaderGate();
         app.UseRouting();
         app.UseAuthentication();
+        app.Use((http, next) =>
+        {
+            // Row-level security: the request's unit of work sees its caller's tenant only.
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                http.RequestServices.GetRequiredService<DbSession>().TenantScope = http.User.FindFirst(Caller.TenantClaim)?.Value;
+            }
+            return next(http);
+        });
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseIdempotencyBuffering();

@@ -33,10 +33,17 @@ public static class DatabaseShell
         return await command.ExecuteNonQueryAsync();
     }
 
-    public static async Task<T> ScalarAsync<T>(TestDatabase database, string sql, bool asOwner = true)
+    /// <param name="tenant">On PostgreSQL, the tenant whose rows the session may see under row-level security (as the application sets it).</param>
+    public static async Task<T> ScalarAsync<T>(TestDatabase database, string sql, bool asOwner = true, string? tenant = null)
     {
         await using var connection = Connection(database, asOwner);
         await connection.OpenAsync();
+        if (tenant is not null && database.Provider == DatabaseProvider.Postgres)
+        {
+            await using var scope = connection.CreateCommand();
+            scope.CommandText = $"SELECT set_config('coffer.tenant', '{tenant.Replace("'", "''")}', false)";
+            await scope.ExecuteNonQueryAsync();
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);

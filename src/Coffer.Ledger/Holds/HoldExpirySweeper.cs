@@ -41,6 +41,7 @@ internal sealed partial class HoldExpirySweeper(
         List<(Guid Id, string TenantId)> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
+            scope.ServiceProvider.GetRequiredService<DbSession>().TenantScope = DbSession.AllTenants; // finds due holds of every tenant
             due = await scope.ServiceProvider.GetRequiredService<HoldQueries>()
                 .ExpiredAsync(timeProvider.GetUtcNow(), settings.HoldSweepBatchSize, cancellationToken);
         }
@@ -68,6 +69,7 @@ internal sealed partial class HoldExpirySweeper(
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<DbSession>();
         session.Operation = WorkerName;
+        session.TenantScope = tenantId; // each hold expires within its own tenant
         scope.ServiceProvider.GetRequiredService<AuditTrail>().Actor = AuditActor.System(WorkerName);
         await session.BeginAsync(cancellationToken);
         var expired = await scope.ServiceProvider.GetRequiredService<HoldResolution>().ExpireAsync(tenantId, id, cancellationToken);

@@ -26,6 +26,7 @@ internal sealed partial class Reconciler(
     public async Task<ReconciliationResult> RunAsync(string trigger, IProgress<ReconciliationStep>? progress, CancellationToken cancellationToken)
     {
         session.Operation = "reconciliation";
+        session.TenantScope = DbSession.AllTenants; // reconciliation checks every tenant
         using var activity = CofferTelemetry.Work.StartActivity("reconciliation");
         var started = clock.Now();
         var findings = new List<ReconciliationFinding>();

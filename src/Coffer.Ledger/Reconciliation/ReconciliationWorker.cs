@@ -1,4 +1,5 @@
 using Coffer.Ledger.Observability;
+using Coffer.Platform.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,7 @@ internal sealed partial class ReconciliationWorker(
     private async Task SampleValueHeldAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<DbSession>().TenantScope = DbSession.AllTenants; // value held across tenants
         var rows = await scope.ServiceProvider.GetRequiredService<LedgerChecks>().ValueHeldAsync(cancellationToken);
         metrics.SampleValueHeld(rows.Select(r => new LedgerMetrics.ValueHeld(r.Currency, r.State, r.Amount)).ToList());
     }

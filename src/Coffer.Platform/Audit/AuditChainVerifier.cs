@@ -20,11 +20,16 @@ public sealed class AuditChainVerifier(DbSession session)
     public const int PageSize = 1000;
 
     /// <summary>Total events to check, for progress displays.</summary>
-    public async Task<long> CountAsync(CancellationToken cancellationToken) =>
-        (await session.QueryAsync(SqlStatement.Of("SELECT COUNT(*) FROM audit_events"), r => r.GetInt64(0), cancellationToken))[0];
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        session.TenantScope = DbSession.AllTenants;
+        return (await session.QueryAsync(SqlStatement.Of("SELECT COUNT(*) FROM audit_events"), r => r.GetInt64(0), cancellationToken))[0];
+    }
 
+    /// <summary>Verifies every tenant's chains (the session is scoped to all tenants for it).</summary>
     public async Task<AuditVerification> VerifyAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        session.TenantScope = DbSession.AllTenants;
         var chains = await session.QueryAsync(
             SqlStatement.Of("SELECT chain_id, length, head_hash FROM audit_chains ORDER BY chain_id"),
             r => (Id: r.GetString(0), Length: r.GetInt64(1), Head: r.GetString(2)), cancellationToken);

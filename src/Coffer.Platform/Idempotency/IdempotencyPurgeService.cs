@@ -19,6 +19,7 @@ internal sealed partial class IdempotencyPurgeService(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+                session.TenantScope = DbSession.AllTenants; // keys of every tenant expire
                 await session.BeginAsync(stoppingToken); // on SQLite this takes the single-writer gate
                 var deleted = await session.CommitAsync([IdempotencyStatements.Purge(timeProvider.GetUtcNow())], stoppingToken);
                 if (deleted[0] > 0)

@@ -26,6 +26,20 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
     public DatabaseProvider Provider => database.Provider;
     public bool InTransaction { get; private set; }
 
+    /// <summary>Value of <see cref="TenantScope"/> for Coffer's own cross-tenant work (sweepers, reconciliation, purges).</summary>
+    public const string AllTenants = "*";
+
+    /// <summary>PostgreSQL setting the row-level security policies compare each row's <c>tenant_id</c> with.</summary>
+    public const string TenantSetting = "coffer.tenant";
+
+    /// <summary>
+    /// The tenant whose rows this unit of work may see on PostgreSQL (row-level security): the caller's tenant for a
+    /// request (set after authentication), <see cref="AllTenants"/> for Coffer's own cross-tenant work, and nothing
+    /// (no rows at all) otherwise. Sent as a transaction-local setting at the start of every transaction, and with every
+    /// round trip outside one.
+    /// </summary>
+    public string? TenantScope { get; set; }
+
     /// <summary>What this unit of work is (a route template or a worker's name): the bounded label of its metrics.</summary>
     public string Operation { get; set; } = "unspecified";
 
@@ -154,10 +168,18 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         IReadOnlyList<SqlStatement> statements, SqlStatement? query, Func<DbDataReader, T>? map, CancellationToken cancellationToken)
     {
         var connection = await EnsureConnectionAsync(cancellationToken);
-        var all = new List<SqlStatement>(_deferred.Count + statements.Count + 2);
+        var all = new List<SqlStatement>(_deferred.Count + statements.Count + 3);
         if (_beginPending)
         {
             all.Add(SqlStatement.Of("BEGIN"));
+        }
+        if (Provider == DatabaseProvider.Postgres && (!InTransaction || _beginPending))
+        {
+            // Inside a transaction the setting is local to it; outside, it is set again with every round trip,
+            // so a pooled connection never carries one request's tenant into another's.
+            // A SELECT of no rows, so that it adds nothing to the rows the batch's query returns.
+            all.Add(SqlStatement.Tagged("tenant_scope", $"SELECT 1 WHERE set_config('{TenantSetting}', @tenant, @local) IS NULL",
+                ("tenant", TenantScope ?? ""), ("local", InTransaction)));
         }
         all.AddRange(_deferred);
         all.AddRange(statements);
@@ -220,6 +242,8 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             do
             {
+                // Only the query returns rows: every other statement of a batch returns none (Npgsql skips
+                // statements without a result set; the tenant-scope statement is a SELECT of no rows).
                 if (reader.FieldCount > 0 && rows is not null)
                 {
                     while (await reader.ReadAsync(cancellationToken))

@@ -97,7 +97,7 @@ public sealed class AuditTrailTests
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         }
         Assert.Equal(1, await DatabaseShell.ScalarAsync<long>(database,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'deposit.created'", asOwner: false)); // reading is allowed
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'deposit.created'", asOwner: false, tenant: "acme")); // reading is allowed
     }
 
     [Theory(Timeout = 60_000)]

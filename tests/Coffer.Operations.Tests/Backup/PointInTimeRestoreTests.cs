@@ -70,7 +70,7 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
     private async Task CreateCofferDatabaseAsync(ThrowawayCluster source, BackupWorkspace workspace)
     {
         // SchemaMigrator grants the application role (the user of ConnectionStrings:Coffer) its rights, so it must exist.
-        await source.ExecuteAsync("postgres", "CREATE ROLE coffer_owner LOGIN CREATEDB; CREATE ROLE coffer_app LOGIN;");
+        await source.ExecuteAsync("postgres", "CREATE ROLE coffer_owner LOGIN CREATEDB BYPASSRLS; CREATE ROLE coffer_app LOGIN;");
         await source.ExecuteAsync("postgres", "CREATE DATABASE coffer OWNER coffer_owner");
         var migrate = await Tool.CofferAsync(new Dictionary<string, string?>
         {

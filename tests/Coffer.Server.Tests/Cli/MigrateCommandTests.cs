@@ -110,6 +110,11 @@ public sealed class MigrateCommandTests
         await using var connection = new NpgsqlConnection(application.ToString());
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        // Acting for tenant "grants", as the application does at the start of every transaction (row-level security).
+        await using (var scope = new NpgsqlCommand("SELECT set_config('coffer.tenant', 'grants', true)", connection, transaction))
+        {
+            await scope.ExecuteNonQueryAsync();
+        }
         await using var insert = new NpgsqlCommand("""
             INSERT INTO accounts (id, tenant_id, owner_id, kind, system_code, currency, name, allow_negative,
                                   posted_debits, posted_credits, pending_debits, pending_credits, created_at)
