@@ -118,8 +118,8 @@ if [[ $provider == postgres ]]; then
   if ! pg_isready -q -h "$pg_host" -p "$pg_port"; then
     scripts/services.sh start-postgres
     scripts/pg-setup.sh configure
-    scripts/pg-setup.sh roles
   fi
+  scripts/pg-setup.sh roles   # idempotent; brings the roles' attributes (BYPASSRLS) up to date
   max_connections=$(psql_super -Atc 'SHOW max_connections')
   (( max_connections >= connections + 20 )) ||
     die "max_connections is $max_connections; $connections server connections plus pgbench need more (scripts/pg-setup.sh configure)"
@@ -128,7 +128,9 @@ if [[ $provider == postgres ]]; then
   export Coffer__Database__Provider=postgres
   export ConnectionStrings__Coffer=$app_conn
   export ConnectionStrings__CofferMigrations=$owner_conn
-  verify_db=$app_conn
+  # The owner bypasses row-level security: the check counts every tenant's rows (the app role sees none
+  # outside a request's tenant).
+  verify_db=$owner_conn
 else
   export Coffer__Database__Provider=sqlite
   unset ConnectionStrings__Coffer ConnectionStrings__CofferMigrations

@@ -17,6 +17,7 @@
 
 \startpipeline
 BEGIN;
+SELECT 1 WHERE set_config('coffer.tenant', 'bench', true) IS NULL;
 INSERT INTO idempotency_records (tenant_id, subject, key, request_hash, created_at, expires_at)
 VALUES ('bench', 'bench-ops', set_config('bench.key', gen_random_uuid()::text, true),
         '5f2b8e0c1d7a4e6b9c3f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f', now(), now() + interval '24 hours');

@@ -1,7 +1,7 @@
 -- One Coffer transfer (POST /api/v1/transfers) as raw SQL: the same statements, in the same two
 -- round trips, that the server sends on its PostgreSQL hot path (IdempotencyFilter + TransferPosting
 -- + LedgerStore + DbSession):
---   round trip 1: BEGIN; lock both accounts in id order
+--   round trip 1: BEGIN; scope the transaction to the tenant (row-level security); lock both accounts in id order
 --   round trip 2: insert the transfer; apply both balance deltas; record the audit event (advance one
 --                 of the tenant's 64 audit chains and insert the event, one statement); claim the
 --                 Idempotency-Key with the stored response; COMMIT
@@ -31,6 +31,7 @@
 
 \startpipeline
 BEGIN;
+SELECT 1 WHERE set_config('coffer.tenant', 'bench', true) IS NULL;
 SELECT id, tenant_id, owner_id, kind, system_code, currency, allow_negative, posted_debits, posted_credits,
        pending_debits, pending_credits, name, created_at
 FROM accounts
