@@ -1,5 +1,6 @@
 using Coffer.Ledger.Observability;
 using Coffer.Ledger.Reconciliation;
+using Coffer.Platform.Identity;
 using Coffer.Platform.RateLimiting;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;
@@ -55,7 +56,8 @@ public static class LedgerModule
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithRateLimitsByMethod();
+            .WithRateLimitsByMethod()
+            .RequireServiceScopes(Scopes.LedgerRead, Scopes.LedgerWrite);
         api.MapAccountEndpoints();
         api.MapTransferEndpoints();
         api.MapHoldEndpoints();

@@ -52,9 +52,13 @@ public sealed class CofferTestServer : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A development token; a service token gets every scope unless <see cref="TokenWithScopes"/> says otherwise.</summary>
     public string Token(string subject, string tenant, params string[] roles) =>
+        TokenWithScopes(subject, tenant, roles, roles.Contains(Roles.Service) ? Scopes.All : []);
+
+    public string TokenWithScopes(string subject, string tenant, IEnumerable<string> roles, IEnumerable<string> scopes) =>
         TokenIssuer.Issue(DevelopmentSigningKey.LoadOrCreate(Database.DataDirectory), new JwtSettings(), subject, tenant, roles,
-            TimeSpan.FromHours(1), TimeProvider.System);
+            TimeSpan.FromHours(1), TimeProvider.System, scopes);
 
     /// <summary>A client authenticated as <paramref name="subject"/> of <paramref name="tenant"/> with the given roles.</summary>
     public HttpClient ClientFor(string subject, string tenant, params string[] roles)

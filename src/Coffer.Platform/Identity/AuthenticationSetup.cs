@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,6 +52,7 @@ public static class AuthenticationSetup
                 options.Events = new JwtBearerEvents { OnTokenValidated = RejectIncompleteIdentity };
             });
         services.AddAuthorization();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, InsufficientScopeResultHandler>();
         return services;
     }
 

@@ -5,7 +5,7 @@ using Coffer.Platform.Persistence;
 namespace Coffer.Server.Cli;
 
 /// <summary>
-/// <c>token --sub S --tenant T --role R [--role R2] [--ttl-minutes M]</c>: prints only a development JWT,
+/// <c>token --sub S --tenant T --role R [--role R2] [--scope S] [--ttl-minutes M]</c>: prints only a development JWT,
 /// signed with the development key of the data directory (created on first use).
 /// </summary>
 internal static class TokenCommand
@@ -17,7 +17,13 @@ internal static class TokenCommand
         var roles = new Option<string[]>("--role") { Description = "Role; repeat for several.", Required = true, AllowMultipleArgumentsPerToken = false };
         roles.AcceptOnlyFromAmong([.. Roles.All]);
         var ttl = new Option<int>("--ttl-minutes") { Description = "Lifetime in minutes (default 60, at most 1440).", DefaultValueFactory = _ => 60 };
-        var command = new Command("token", "Mint a development JWT signed by the development key.") { subject, tenant, roles, ttl };
+        var scopes = new Option<string[]>("--scope")
+        {
+            Description = "OAuth scope of a service token (ledger:read, ledger:write); repeat for several.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        scopes.AcceptOnlyFromAmong([.. Scopes.All]);
+        var command = new Command("token", "Mint a development JWT signed by the development key.") { subject, tenant, roles, scopes, ttl };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(result =>
         {
@@ -31,12 +37,12 @@ internal static class TokenCommand
             var settings = JwtSettings.FromConfiguration(configuration);
             if (!settings.UsesDevelopmentKey)
             {
-                Console.Error.WriteLine("Coffer:Auth:SigningKeys is configured: tokens come from your identity provider, not from this verb.");
+                Console.Error.WriteLine("Coffer:Auth:Authority or SigningKeys is configured: tokens come from your identity provider, not from this verb.");
                 return 2;
             }
             var key = DevelopmentSigningKey.LoadOrCreate(DatabaseOptions.FromConfiguration(configuration).DataDirectory);
             Console.WriteLine(TokenIssuer.Issue(key, settings, result.GetValue(subject)!, result.GetValue(tenant)!,
-                result.GetValue(roles)!, TimeSpan.FromMinutes(minutes), TimeProvider.System));
+                result.GetValue(roles)!, TimeSpan.FromMinutes(minutes), TimeProvider.System, result.GetValue(scopes)));
             return 0;
         });
         return command;

@@ -36,6 +36,19 @@ public sealed class TokenCommandTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ServiceTokenWithScopes_CarriesThemAsOneSpaceSeparatedScopeClaim_UnknownScopesRefused()
+    {
+        var result = await TokenAsync("--sub", "gateway", "--tenant", "t", "--role", "service", "--scope", "ledger:read", "--scope", "ledger:write");
+        var unknown = await TokenAsync("--sub", "gateway", "--tenant", "t", "--role", "service", "--scope", "everything");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var (_, payload) = Decode(result.Stdout.Trim());
+        Assert.Equal("ledger:read ledger:write", payload.GetProperty("scope").GetString());
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.DoesNotContain("eyJ", unknown.Stdout); // no token printed
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task TokenTwiceOnOneDataDirectory_CreatesTheKeyOnceAndReusesIt()
     {
         var keyPath = Path.Combine(_dataDirectory, "keys", "dev-signing-key.pem");
