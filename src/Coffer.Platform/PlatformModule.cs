@@ -73,11 +73,7 @@ public static class PlatformModule
             services.AddHostedService<IdempotencyPurgeService>();
         }
 
-        var health = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
-        if (RateLimitSettings.FromConfiguration(builder.Configuration).RedisConnectionString is not null)
-        {
-            health.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
-        }
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<IHealthCheckPublisher, HealthStatusPublisher>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Coffer.Platform.Health;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Problems;
@@ -29,6 +30,7 @@ public static class RateLimitingSetup
         if (settings.RedisConnectionString is not null)
         {
             services.AddSingleton<RedisSlidingWindow>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
         services.AddRateLimiter(options =>
         {
