@@ -24,7 +24,15 @@ internal static class AuditEndpoints
             e.Id, e.OccurredAt, e.Actor, e.ActorType, e.Action, e.ResourceType, e.ResourceId, e.RequestId, e.IpAddress, e.UserAgent,
             Parse(e.Before), Parse(e.After), e.ChainId, e.Sequence, e.PreviousHash, e.Hash);
 
-        private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+        private static JsonElement? Parse(string? json)
+        {
+            if (json is null)
+            {
+                return null;
+            }
+            using var document = JsonDocument.Parse(json); // returns its pooled buffers; the clone owns its own
+            return document.RootElement.Clone();
+        }
     }
 
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
