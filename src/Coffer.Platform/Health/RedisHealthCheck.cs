@@ -1,13 +1,14 @@
-using Coffer.Platform.RateLimiting;
+using Coffer.Platform.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Coffer.Platform.Health;
 
 /// <summary>
 /// Redis, when configured. Unreachable Redis is <em>degraded</em>, not unhealthy: rate-limit policies fall back (or
-/// refuse) as configured, so the instance still serves and must stay in the load balancer.
+/// refuse) as configured and feature-flag changes arrive by polling, so the instance still serves and must stay in the
+/// load balancer.
 /// </summary>
-internal sealed class RedisHealthCheck(RedisSlidingWindow redis) : IHealthCheck
+internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -18,7 +19,7 @@ internal sealed class RedisHealthCheck(RedisSlidingWindow redis) : IHealthCheck
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Degraded("Redis does not answer: rate limits fall back as configured.", failure);
+            return HealthCheckResult.Degraded("Redis does not answer: rate limits fall back as configured, flag changes propagate by polling.", failure);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Coffer.Platform.Redis;
 using Microsoft.Extensions.Configuration;
 
 namespace Coffer.Platform.RateLimiting;
@@ -59,7 +60,7 @@ public sealed record RateLimitSettings(
         }
         return new RateLimitSettings(
             policies,
-            configuration["Coffer:Redis:ConnectionString"] is { Length: > 0 } redis ? redis : null,
+            RedisConnection.ConfiguredIn(configuration),
             section["KeyPrefix"] is { Length: > 0 } prefix ? prefix : "coffer:rl",
             TimeSpan.FromSeconds(section.GetValue("BreakSeconds", 15.0)),
             TimeSpan.FromMilliseconds(section.GetValue("RedisTimeoutMilliseconds", 250.0)));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Coffer.Platform.Health;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Problems;
@@ -30,7 +29,6 @@ public static class RateLimitingSetup
         if (settings.RedisConnectionString is not null)
         {
             services.AddSingleton<RedisSlidingWindow>();
-            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
         services.AddRateLimiter(options =>
         {

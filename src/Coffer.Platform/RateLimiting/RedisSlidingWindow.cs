@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Coffer.Platform.Redis;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -15,7 +16,7 @@ public readonly record struct WindowDecision(bool Allowed, long Remaining, TimeS
 /// timeout and a circuit breaker (Polly): a Redis that is down or slow fails fast, and <see cref="IsAvailableAsync"/>
 /// lets the caller fall back.
 /// </summary>
-public sealed partial class RedisSlidingWindow : IAsyncDisposable
+public sealed partial class RedisSlidingWindow
 {
     private const string Script = """
         local t = redis.call('TIME')
@@ -33,21 +34,16 @@ public sealed partial class RedisSlidingWindow : IAsyncDisposable
         return {0, 0, window - (now - tonumber(oldest[2]))}
         """;
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly RedisConnection _redis;
     private readonly ResiliencePipeline _pipeline;
     private readonly string _prefix;
     private readonly ILogger<RedisSlidingWindow> _logger;
 
-    public RedisSlidingWindow(RateLimitSettings settings, ILogger<RedisSlidingWindow> logger)
+    public RedisSlidingWindow(RateLimitSettings settings, RedisConnection redis, ILogger<RedisSlidingWindow> logger)
     {
         _prefix = settings.KeyPrefix;
+        _redis = redis;
         _logger = logger;
-        var options = ConfigurationOptions.Parse(settings.RedisConnectionString!);
-        options.AbortOnConnectFail = false; // keep reconnecting in the background; calls fail fast meanwhile
-        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
-        options.AsyncTimeout = Math.Min(options.AsyncTimeout, (int)Math.Max(100, settings.RedisTimeout.TotalMilliseconds * 2));
-        options.SyncTimeout = options.AsyncTimeout;
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options));
         _pipeline = new ResiliencePipelineBuilder()
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -75,28 +71,12 @@ public sealed partial class RedisSlidingWindow : IAsyncDisposable
     public ValueTask<WindowDecision> AcquireAsync(RateLimitPolicySettings policy, string partition, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async token =>
         {
-            var connection = await _connection.Value.WaitAsync(token);
+            var connection = await _redis.GetAsync(token);
             var result = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(Script,
                 [new RedisKey($"{_prefix}:{policy.Name}:{partition}")],
                 [(long)policy.Window.TotalMilliseconds, policy.Permits, Guid.NewGuid().ToString("N")]))!;
             return new WindowDecision((long)result[0] == 1, (long)result[1], TimeSpan.FromMilliseconds(Math.Max(0, (long)result[2])));
         }, cancellationToken);
-
-    /// <summary>Round-trip time to Redis, bounded by the configured timeout; throws when it does not answer.</summary>
-    public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _connection.Value.WaitAsync(cancellationToken);
-        return await connection.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
-        {
-            await _connection.Value.Result.CloseAsync();
-            _connection.Value.Result.Dispose();
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis rate limiting unavailable: circuit open for {BreakSeconds} s, policies fall back as configured")]
     private static partial void LogCircuitOpened(ILogger logger, double breakSeconds);
