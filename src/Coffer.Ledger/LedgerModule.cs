@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Coffer.Platform.FeatureFlags;
 
 namespace Coffer.Ledger;
 
@@ -34,6 +35,7 @@ public static class LedgerModule
         services.AddSingleton<HoldExpirySweeper>();
         services.AddScoped<LedgerChecks>();
         services.AddScoped<Reconciler>();
+        services.AddFeatureFlag(LedgerFlags.ReversalsEnabled, "Operators may reverse posted transfers (POST /api/v1/transfers/{id}/reversal).");
         if (ServerRoles.RunsWorkers(builder.Configuration))
         {
             services.AddHostedService(sp => sp.GetRequiredService<HoldExpirySweeper>());

@@ -1,4 +1,5 @@
 using Coffer.Platform.Audit;
+using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Idempotency;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,6 +56,16 @@ public static class PlatformModel
             e.HasIndex(x => new { x.ChainId, x.Sequence }).IsUnique();
             e.HasIndex(x => new { x.TenantId, x.ResourceType, x.ResourceId });
             e.HasIndex(x => new { x.TenantId, x.Actor });
+        });
+
+        modelBuilder.Entity<FeatureFlagRecord>(flag =>
+        {
+            // Platform-wide, not tenant-scoped: overrides name tenants, and only the platform tenant's admins manage flags.
+            flag.ToTable("feature_flags", t => t.HasCheckConstraint("ck_feature_flags_rollout", "rollout_basis_points BETWEEN 0 AND 10000"));
+            flag.HasKey(f => f.Key);
+            flag.Property(f => f.Key).HasMaxLength(FlagCatalog.MaxKeyLength);
+            flag.Property(f => f.Description).HasMaxLength(FlagRequest.MaxDescriptionLength);
+            flag.Property(f => f.UpdatedBy).HasMaxLength(255);
         });
     }
 }

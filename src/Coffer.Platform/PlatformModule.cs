@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Platform.Audit;
+using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Health;
 using Coffer.Platform.Hosting;
 using Coffer.Platform.Idempotency;
@@ -9,6 +10,7 @@ using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
 using Coffer.Platform.RateLimiting;
+using Coffer.Platform.Redis;
 using Coffer.Platform.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -58,7 +60,14 @@ public static class PlatformModule
 
         services.AddCofferAuthentication();
         services.AddSingleton<SpoofedIdentityHeaders>();
+        if (RedisConnection.ConfiguredIn(builder.Configuration) is { } redis)
+        {
+            services.AddSingleton(new RedisConnection(redis,
+                TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Coffer:Redis:OperationTimeoutMilliseconds", 500.0))));
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
         services.AddCofferRateLimiting(builder.Configuration);
+        services.AddCofferFeatureFlags(builder.Configuration);
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();
@@ -103,15 +112,17 @@ public static class PlatformModule
         });
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseFeatureGate();
         app.UseIdempotencyBuffering();
         app.MapHealthEndpoints();
         return app;
     }
 
-    /// <summary>The platform's own API (administration of the audit trail), mapped where the API is served.</summary>
+    /// <summary>The platform's own API (the audit trail, feature flags), mapped where the API is served.</summary>
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapAuditEndpoints();
+        app.MapFlagEndpoints();
         return app;
     }
 }

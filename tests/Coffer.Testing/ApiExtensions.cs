@@ -16,6 +16,18 @@ public static class ApiExtensions
         return client.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>PUTs JSON, with <c>If-Match</c> when given.</summary>
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object? body, string? ifMatch = null,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return client.SendAsync(request, cancellationToken);
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 

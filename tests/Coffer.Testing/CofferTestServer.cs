@@ -16,11 +16,14 @@ public sealed class CofferTestServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
 
-    private CofferTestServer(TestDatabase database, IReadOnlyDictionary<string, string?>? extra, Action<IServiceCollection>? services)
+    private CofferTestServer(
+        TestDatabase database, IReadOnlyDictionary<string, string?>? extra, Action<IServiceCollection>? services, bool ownsDatabase = true)
     {
         Database = database;
         _services = services;
+        _ownsDatabase = ownsDatabase;
         _settings = new Dictionary<string, string?>(database.Settings);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -37,6 +40,18 @@ public sealed class CofferTestServer : WebApplicationFactory<Program>
     {
         var server = new CofferTestServer(await TestDatabase.CreateAsync(provider), settings, services);
         _ = server.Server; // start the host now, so start-up failures surface here
+        return server;
+    }
+
+    /// <summary>
+    /// A second instance on <paramref name="first"/>'s database (and development key), as a second node of one deployment;
+    /// the database stays <paramref name="first"/>'s to drop.
+    /// </summary>
+    public static CofferTestServer StartAlongside(
+        CofferTestServer first, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var server = new CofferTestServer(first.Database, settings, services, ownsDatabase: false);
+        _ = server.Server;
         return server;
     }
 
@@ -71,6 +86,9 @@ public sealed class CofferTestServer : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

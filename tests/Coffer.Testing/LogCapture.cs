@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Coffer.Ledger.Tests.Observability;
+namespace Coffer.Testing;
 
 /// <summary>
 /// Captures every log entry a test server emits through its own filter rules (start the server with
 /// <see cref="Verbose"/> to open them to Trace wherever configuration can), with its message, structured state, scopes
 /// and exception, as text: what any log sink of that server would receive.
 /// </summary>
-internal sealed class LogCapture : ILoggerProvider, ISupportExternalScope
+public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider? _scopes;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Coffer.Ledger.Deposits;
+using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Idempotency;
 using Coffer.Platform.Problems;
@@ -23,6 +24,7 @@ internal static class TransferEndpoints
         transfers.MapGet("/{id:guid}", GetTransfer).RequireRoles(Roles.Customer, Roles.Operator, Roles.Admin, Roles.Service)
             .WithSummary("Read a transfer");
         transfers.MapPost("/{id:guid}/reversal", ReverseTransfer.Handle).RequireRoles(Roles.Operator).RequireIdempotency()
+            .RequireFeature(LedgerFlags.ReversalsEnabled)
             .WithSummary("Reverse a posted transfer, once");
 
         api.MapPost("/deposits", CreateDeposit.Handle).WithTags("Deposits").RequireRoles(Roles.Operator, Roles.Service).RequireIdempotency()

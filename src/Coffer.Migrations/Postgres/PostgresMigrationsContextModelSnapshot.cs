@@ -491,6 +491,65 @@ namespace Coffer.Migrations.Postgres
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Coffer.Platform.FeatureFlags.FeatureFlagRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("KillSwitch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("kill_switch");
+
+                    b.Property<DateTimeOffset?>("KillSwitchSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("kill_switch_since");
+
+                    b.Property<string>("Overrides")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("overrides");
+
+                    b.Property<int>("RolloutBasisPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("rollout_basis_points");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("feature_flags", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_feature_flags_rollout", "rollout_basis_points BETWEEN 0 AND 10000");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Platform.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("TenantId")

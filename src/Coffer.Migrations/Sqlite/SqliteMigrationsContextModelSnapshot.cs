@@ -486,6 +486,65 @@ namespace Coffer.Migrations.Sqlite
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Coffer.Platform.FeatureFlags.FeatureFlagRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("KillSwitch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kill_switch");
+
+                    b.Property<DateTimeOffset?>("KillSwitchSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kill_switch_since");
+
+                    b.Property<string>("Overrides")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("overrides");
+
+                    b.Property<int>("RolloutBasisPoints")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rollout_basis_points");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("feature_flags", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_feature_flags_rollout", "rollout_basis_points BETWEEN 0 AND 10000");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Platform.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("TenantId")

@@ -8,7 +8,7 @@ public sealed partial class AlertRuleTests
     private static readonly string[] RequiredAlerts =
     [
         "CofferHighErrorRate", "CofferHighLatencyP95", "CofferLockConflictRate", "CofferReconciliationMismatch",
-        "CofferReconciliationStale", "CofferNotReady", "CofferInstanceDown",
+        "CofferReconciliationStale", "CofferNotReady", "CofferInstanceDown", "CofferFlagKillSwitchActive", "CofferFlagPropagationSlow",
     ];
 
     [Fact]

@@ -22,6 +22,13 @@ internal static partial class MetricCatalog
         "coffer_reconciliation_last_run_timestamp_seconds",
         "coffer_audit_events_total",
         "coffer_health_status",
+        "coffer_rate_limited_total",
+        "coffer_rate_limit_fallbacks_total",
+        "coffer_spoofed_identity_headers_total",
+        "coffer_flag_evaluations_total",
+        "coffer_flag_kill_switch_active",
+        // Histograms are named by the series PromQL reads: their buckets.
+        "coffer_flag_propagation_seconds_bucket",
     };
 
     /// <summary>The coffer_* names a PromQL expression mentions.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Coffer.Platform.Identity;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
 
@@ -49,9 +50,10 @@ public sealed class SecurityTableTests
         var table = new StringBuilder();
         table.AppendLine($"| endpoint | {string.Join(" | ", RoleColumns)} |");
         table.AppendLine($"| --- |{string.Concat(RoleColumns.Select(_ => " :-: |"))}");
-        foreach (var (method, route, roles, _) in Endpoints(services))
+        foreach (var (method, route, roles, endpoint) in Endpoints(services))
         {
-            var cells = roles.Count == 0 ? RoleColumns.Select(_ => "anyone") : RoleColumns.Select(r => roles.Contains(r) ? "✓" : "");
+            var mark = endpoint.Metadata.GetMetadata<PlatformTenantOnlyMetadata>() is null ? "✓" : "✓ (platform tenant)";
+            var cells = roles.Count == 0 ? RoleColumns.Select(_ => "anyone") : RoleColumns.Select(r => roles.Contains(r) ? mark : "");
             table.AppendLine($"| `{method} {route}` | {string.Join(" | ", cells)} |");
         }
         return table.ToString();
