@@ -1,6 +1,7 @@
 using Coffer.Platform.Audit;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Idempotency;
+using Coffer.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coffer.Platform;
@@ -66,6 +67,24 @@ public static class PlatformModel
             flag.Property(f => f.Key).HasMaxLength(FlagCatalog.MaxKeyLength);
             flag.Property(f => f.Description).HasMaxLength(FlagRequest.MaxDescriptionLength);
             flag.Property(f => f.UpdatedBy).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<JobRecord>(job =>
+        {
+            job.ToTable("jobs", t => t.HasCheckConstraint("ck_jobs_status",
+                "status IN ('queued', 'running', 'succeeded', 'failed', 'dead', 'discarded')"));
+            job.HasKey(j => j.Id);
+            job.Property(j => j.TenantId).HasMaxLength(64);
+            job.Property(j => j.Type).HasMaxLength(64);
+            job.Property(j => j.Status).HasMaxLength(16);
+            job.Property(j => j.LeaseOwner).HasMaxLength(100);
+            job.Property(j => j.LastError).HasMaxLength(JobRunner.MaxErrorLength);
+            job.Property(j => j.OwnerSubject).HasMaxLength(255);
+            job.Property(j => j.TraceParent).HasMaxLength(600);
+            // Workers look for due work by status and time; operators list a tenant's jobs newest first.
+            job.HasIndex(j => new { j.Status, j.NextRunAt });
+            job.HasIndex(j => new { j.TenantId, j.Status, j.Id });
+            job.HasIndex(j => new { j.Status, j.FinishedAt });
         });
     }
 }

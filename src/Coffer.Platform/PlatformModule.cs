@@ -6,6 +6,7 @@ using Coffer.Platform.Health;
 using Coffer.Platform.Hosting;
 using Coffer.Platform.Idempotency;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Jobs;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
@@ -68,6 +69,7 @@ public static class PlatformModule
         }
         services.AddCofferRateLimiting(builder.Configuration);
         services.AddCofferFeatureFlags(builder.Configuration);
+        services.AddCofferJobs(builder.Configuration);
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();
@@ -118,11 +120,12 @@ public static class PlatformModule
         return app;
     }
 
-    /// <summary>The platform's own API (the audit trail, feature flags), mapped where the API is served.</summary>
+    /// <summary>The platform's own API (the audit trail, feature flags, jobs), mapped where the API is served.</summary>
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapAuditEndpoints();
         app.MapFlagEndpoints();
+        app.MapJobEndpoints();
         return app;
     }
 }

@@ -10,22 +10,13 @@ namespace Coffer.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Each tenant-scoped table shows a transaction only the rows of the tenant in the transaction-local setting
-            // coffer.tenant (DbSession sets it at the start of every transaction); '*' is Coffer's own cross-tenant work.
-            // FORCE applies the policies to the table owner too (operators need BYPASSRLS to see across tenants).
             foreach (var table in TenantTables)
             {
-                migrationBuilder.Sql($"""
-                    ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-                    ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-                    CREATE POLICY tenant_isolation ON {table}
-                        USING (current_setting('coffer.tenant', true) = '*' OR tenant_id = current_setting('coffer.tenant', true))
-                        WITH CHECK (current_setting('coffer.tenant', true) = '*' OR tenant_id = current_setting('coffer.tenant', true));
-                    """);
+                migrationBuilder.EnableTenantIsolation(table);
             }
         }
 
-        /// <summary>Every table with a tenant_id.</summary>
+        /// <summary>Every table with a tenant_id when this migration was written; later tables enable it themselves.</summary>
         internal static readonly string[] TenantTables =
             ["accounts", "transfers", "holds", "idempotency_records", "audit_events", "audit_chains"];
 
@@ -34,11 +25,7 @@ namespace Coffer.Migrations.Postgres
         {
             foreach (var table in TenantTables)
             {
-                migrationBuilder.Sql($"""
-                    DROP POLICY IF EXISTS tenant_isolation ON {table};
-                    ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;
-                    """);
+                migrationBuilder.DisableTenantIsolation(table);
             }
         }
     }

@@ -18,7 +18,7 @@ public sealed class ResourceIsolationTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task EveryResourceEndpoint_Answers404ToOtherCustomersAndOtherTenants(DatabaseProvider provider)
     {
-        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000);
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000, services: ScriptedJobs.Register);
         var (server, alice, bob, ops, from, to) = parties;
         // Alice's resources: her wallet, a transfer she made, and a hold she placed (payee: Bob).
         var transfer = (await alice.TransferAsync(from, to, 100)).GetProperty("id").GetGuid();
@@ -26,12 +26,14 @@ public sealed class ResourceIsolationTests
         {
             fromAccountId = from, toAccountId = to, amount = 50, currency = "USD", expiresInSeconds = 600,
         })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var job = await server.EnqueueAsync(new JobScript(), owner: "alice"); // a job Alice caused
         // The resource each route prefix addresses; a route not listed here fails the test.
         var resources = new Dictionary<string, Guid>
         {
             ["/api/v1/accounts/{id}"] = from,
             ["/api/v1/transfers/{id}"] = transfer,
             ["/api/v1/holds/{id}"] = hold,
+            ["/api/v1/jobs/{id}"] = job,
         };
         // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
         var strangers = new List<(string Who, HttpClient Client, string Role)>

@@ -7,13 +7,43 @@ namespace Coffer.Ledger.Tests.Security;
 /// <summary>PostgreSQL row-level security: the database itself keeps tenants apart, whatever a query forgets.</summary>
 public sealed class RowLevelSecurityTests
 {
-    private static readonly string[] TenantTables = ["accounts", "transfers", "holds", "idempotency_records", "audit_events", "audit_chains"];
+    private static readonly string[] TenantTables = ["accounts", "transfers", "holds", "idempotency_records", "audit_events", "audit_chains", "jobs"];
+
+    [Fact(Timeout = 60_000)]
+    public async Task EveryTableWithATenantId_HasForcedRowLevelSecurity_AndTheTenantPolicy()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var connection = new NpgsqlConnection(database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            """
+            SELECT c.table_name, t.relrowsecurity, t.relforcerowsecurity,
+                   EXISTS (SELECT 1 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.table_name
+                           AND p.policyname = 'tenant_isolation')
+            FROM information_schema.columns c
+            JOIN pg_class t ON t.relname = c.table_name AND t.relnamespace = 'public'::regnamespace
+            WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'
+            ORDER BY c.table_name
+            """, connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        var tables = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var table = reader.GetString(0);
+            tables.Add(table);
+            Assert.True(reader.GetBoolean(1) && reader.GetBoolean(2) && reader.GetBoolean(3),
+                $"{table} has a tenant_id but not ENABLE + FORCE ROW LEVEL SECURITY with the tenant_isolation policy.");
+        }
+        Assert.Superset(TenantTables.ToHashSet(), tables.ToHashSet());
+    }
 
     [Fact(Timeout = 60_000)]
     public async Task UnfilteredQueriesOnTheApplicationsConnection_SeeOnlyTheTenantOfTheTransaction()
     {
-        await using var acme = await LedgerParties.StartAsync(DatabaseProvider.Postgres, aliceFunds: 1_000);
+        await using var acme = await LedgerParties.StartAsync(DatabaseProvider.Postgres, aliceFunds: 1_000, services: ScriptedJobs.Register);
         var server = acme.Server;
+        await server.EnqueueAsync(new JobScript(), "acme");
+        await server.EnqueueAsync(new JobScript(), "globex", owner: "gina");
         var globex = server.ClientFor("ops", "globex", "operator");
         var globexWallet = await globex.CreateWalletAsync(ownerId: "gina");
         var globexPayee = await globex.CreateWalletAsync(ownerId: "gus");
