@@ -21,6 +21,11 @@ namespace Coffer.Platform.Jobs;
 /// </summary>
 internal static class JobEndpoints
 {
+    /// <summary>Why an operator replays or discards a job: recorded in the audit event. Required to discard.</summary>
+    public sealed record JobActionRequest(string? Reason = null);
+
+    public const int MaxReasonLength = 500;
+
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/jobs/{id:guid}", Get)
@@ -35,9 +40,11 @@ internal static class JobEndpoints
         admin.MapGet("/", List).ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The tenant's jobs, newest first; ?status=dead lists the dead-letter queue");
         admin.MapPost("/{id:guid}/replay", Replay).RequireIdempotency().ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Queue a dead (or discarded) job again with a fresh set of attempts; audited");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Queue a dead (or discarded) job again with a fresh set of attempts (`reason` optional); audited");
         admin.MapPost("/{id:guid}/discard", Discard).RequireIdempotency().ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Take a dead job out of the dead-letter queue without running it; audited");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Take a dead job out of the dead-letter queue without running it (`reason` required); audited");
     }
 
     private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(
@@ -73,17 +80,17 @@ internal static class JobEndpoints
     }
 
     private static Task<Results<Ok<JobResponse>, ProblemHttpResult>> Replay(
-        Guid id, ClaimsPrincipal user, DbSession session, AuditTrail audit, RecordClock clock, JobSignal signal, HttpContext http,
-        CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, session, audit, http, "job.replayed", [JobStatus.Dead, JobStatus.Discarded],
+        Guid id, JobActionRequest request, ClaimsPrincipal user, DbSession session, AuditTrail audit, RecordClock clock, JobSignal signal,
+        HttpContext http, CancellationToken cancellationToken) =>
+        ChangeAsync(id, request, reasonRequired: false, user, session, audit, http, "job.replayed", [JobStatus.Dead, JobStatus.Discarded],
             job => JobStore.Replay(job.Id, clock.Now()),
             job => job with { Status = JobStatus.Queued, Attempts = 0, NextRunAt = clock.Now(), FinishedAt = null },
             signal.Notify, cancellationToken);
 
     private static Task<Results<Ok<JobResponse>, ProblemHttpResult>> Discard(
-        Guid id, ClaimsPrincipal user, DbSession session, AuditTrail audit, RecordClock clock, HttpContext http,
+        Guid id, JobActionRequest request, ClaimsPrincipal user, DbSession session, AuditTrail audit, RecordClock clock, HttpContext http,
         CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, session, audit, http, "job.discarded", [JobStatus.Dead],
+        ChangeAsync(id, request, reasonRequired: true, user, session, audit, http, "job.discarded", [JobStatus.Dead],
             job => JobStore.Discard(job.Id, clock.Now()),
             job => job with { Status = JobStatus.Discarded },
             () => { }, cancellationToken);
@@ -93,9 +100,17 @@ internal static class JobEndpoints
     /// <c>invalid_transition</c>), changes it and audits before and after.
     /// </summary>
     private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> ChangeAsync(
-        Guid id, ClaimsPrincipal user, DbSession session, AuditTrail audit, HttpContext http, string action, string[] from,
-        Func<Job, SqlStatement> change, Func<Job, Job> after, Action onCommitted, CancellationToken cancellationToken)
+        Guid id, JobActionRequest request, bool reasonRequired, ClaimsPrincipal user, DbSession session, AuditTrail audit, HttpContext http,
+        string action, string[] from, Func<Job, SqlStatement> change, Func<Job, Job> after, Action onCommitted, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        var reason = reasonRequired
+            ? errors.RequiredText("reason", request.Reason, MaxReasonLength)
+            : errors.OptionalText("reason", request.Reason, MaxReasonLength);
+        if (errors.Any)
+        {
+            return errors.ToFailure().ToProblem(http);
+        }
         var caller = Caller.From(user);
         var job = (await session.QueryAsync(JobStore.FindForUpdate(session.Provider, id), Job.Read, cancellationToken)).SingleOrDefault();
         if (job is null || job.TenantId != caller.Tenant)
@@ -110,7 +125,7 @@ internal static class JobEndpoints
         }
         session.Defer(change(job));
         var changed = after(job);
-        audit.Record(caller.Tenant, action, "job", job.Id.ToString(), JobResponse.From(job), JobResponse.From(changed));
+        audit.Record(caller.Tenant, action, "job", job.Id.ToString(), JobResponse.From(job), new { job = JobResponse.From(changed), reason });
         session.OnCommitted(onCommitted);
         return TypedResults.Ok(JobResponse.From(changed));
     }

@@ -27,8 +27,12 @@ internal static partial class MetricCatalog
         "coffer_spoofed_identity_headers_total",
         "coffer_flag_evaluations_total",
         "coffer_flag_kill_switch_active",
+        "coffer_jobs",
+        "coffer_job_attempts_total",
+        "coffer_job_queue_lag_seconds",
         // Histograms are named by the series PromQL reads: their buckets.
         "coffer_flag_propagation_seconds_bucket",
+        "coffer_job_duration_seconds_bucket",
     };
 
     /// <summary>The coffer_* names a PromQL expression mentions.</summary>

@@ -54,14 +54,16 @@ public sealed class JobApiTests
         // Wrong state: a succeeded job is neither replayed nor discarded.
         var conflict = await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{fine}/replay", new { })).ExpectAsync(HttpStatusCode.Conflict);
         Assert.Equal("invalid_transition", conflict.Code());
-        await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{fine}/discard", new { })).ExpectAsync(HttpStatusCode.Conflict);
+        await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{fine}/discard", new { reason = "test" })).ExpectAsync(HttpStatusCode.Conflict);
         // Another tenant's operator cannot touch it; customers cannot use the tools at all.
-        await (await server.Operator("globex").PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { })).ExpectAsync(HttpStatusCode.NotFound);
-        await (await server.Customer("alice").PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await server.Operator("globex").PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { reason = "test" })).ExpectAsync(HttpStatusCode.NotFound);
+        await (await server.Customer("alice").PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { reason = "test" })).ExpectAsync(HttpStatusCode.Forbidden);
 
-        var discarded = await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { })).ExpectAsync(HttpStatusCode.OK);
+        var noReason = await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { })).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.True(noReason.GetProperty("errors").TryGetProperty("reason", out _));
+        var discarded = await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { reason = "customer cancelled" })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("discarded", discarded.GetProperty("status").GetString());
-        await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { })).ExpectAsync(HttpStatusCode.Conflict);
+        await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{dead}/discard", new { reason = "test" })).ExpectAsync(HttpStatusCode.Conflict);
         var replayed = await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{dead}/replay", new { })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("queued", replayed.GetProperty("status").GetString());
         await ops.WaitForJobAsync(dead, j => j.GetProperty("status").GetString() == "dead" && j.GetProperty("attempts").GetInt32() == 1);
@@ -70,6 +72,7 @@ public sealed class JobApiTests
         var actions = trail.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).Reverse().ToList();
         Assert.Equal(["job.discarded", "job.replayed"], actions);
         Assert.Equal("ops", trail.GetProperty("items")[0].GetProperty("actor").GetString());
+        Assert.Equal("customer cancelled", trail.GetProperty("items")[1].GetProperty("after").GetProperty("reason").GetString());
     }
 
     [Fact(Timeout = 60_000)]
@@ -113,5 +116,7 @@ public sealed class JobApiTests
         Assert.NotNull(span);
         Assert.NotEqual(requestTrace, span.TraceId); // a trace of its own ...
         Assert.Contains(span.Links, link => link.Context.TraceId == requestTrace); // ... linked to the request's
+        var job = await (await server.Operator().GetAsync($"/api/v1/jobs/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(requestTrace.ToString(), job.GetProperty("traceId").GetString());
     }
 }
