@@ -13,7 +13,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Coffer.Ledger.Deposits;
 using Coffer.Platform.FeatureFlags;
+using Coffer.Platform.Jobs;
 
 namespace Coffer.Ledger;
 
@@ -35,6 +37,7 @@ public static class LedgerModule
         services.AddSingleton<HoldExpirySweeper>();
         services.AddScoped<LedgerChecks>();
         services.AddScoped<Reconciler>();
+        services.AddJobHandler<CreditDepositJob>(CreditDepositJob.JobType);
         services.AddFeatureFlag(LedgerFlags.ReversalsEnabled, "Operators may reverse posted transfers (POST /api/v1/transfers/{id}/reversal).");
         if (ServerRoles.RunsWorkers(builder.Configuration))
         {
@@ -64,6 +67,7 @@ public static class LedgerModule
         api.MapTransferEndpoints();
         api.MapHoldEndpoints();
         api.MapReconciliationEndpoints();
+        app.MapPaymentWebhook(); // signed by the provider, not a bearer token: outside the group's scope requirements
         return app;
     }
 }

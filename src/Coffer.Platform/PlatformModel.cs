@@ -2,6 +2,7 @@ using Coffer.Platform.Audit;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Idempotency;
 using Coffer.Platform.Jobs;
+using Coffer.Platform.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coffer.Platform;
@@ -85,6 +86,15 @@ public static class PlatformModel
             job.HasIndex(j => new { j.Status, j.NextRunAt });
             job.HasIndex(j => new { j.TenantId, j.Status, j.Id });
             job.HasIndex(j => new { j.Status, j.FinishedAt });
+        });
+
+        modelBuilder.Entity<WebhookReceipt>(receipt =>
+        {
+            receipt.ToTable("webhook_receipts");
+            receipt.HasKey(r => new { r.Source, r.WebhookId });
+            receipt.Property(r => r.Source).HasMaxLength(32);
+            receipt.Property(r => r.WebhookId).HasMaxLength(WebhookReceipt.MaxIdLength);
+            receipt.HasIndex(r => r.ReceivedAt);
         });
     }
 }

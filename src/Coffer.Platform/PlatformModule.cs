@@ -13,6 +13,7 @@ using Coffer.Platform.Problems;
 using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Redis;
 using Coffer.Platform.Time;
+using Coffer.Platform.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -70,6 +71,7 @@ public static class PlatformModule
         services.AddCofferRateLimiting(builder.Configuration);
         services.AddCofferFeatureFlags(builder.Configuration);
         services.AddCofferJobs(builder.Configuration);
+        services.AddSingleton<WebhookSecrets>();
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();

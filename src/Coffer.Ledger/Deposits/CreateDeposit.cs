@@ -47,7 +47,7 @@ internal static class CreateDeposit
         return TypedResults.Created($"/api/v1/transfers/{outcome.Value.Id}", outcome.Value);
     }
 
-    private static async Task<Outcome<TransferResponse>> DepositAsync(
+    internal static async Task<Outcome<TransferResponse>> DepositAsync(
         Caller caller, Guid walletId, long amount, string currency, string reference, string? description, LedgerStore store,
         RecordClock clock, CancellationToken cancellationToken)
     {

@@ -706,6 +706,29 @@ namespace Coffer.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Coffer.Platform.Webhooks.WebhookReceipt", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("webhook_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Source", "WebhookId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("webhook_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Coffer.Ledger.Holds.Hold", b =>
                 {
                     b.HasOne("Coffer.Ledger.Transfers.Transfer", null)

@@ -701,6 +701,29 @@ namespace Coffer.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Coffer.Platform.Webhooks.WebhookReceipt", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Source", "WebhookId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("webhook_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Coffer.Ledger.Holds.Hold", b =>
                 {
                     b.HasOne("Coffer.Ledger.Transfers.Transfer", null)
