@@ -9,6 +9,7 @@ using Coffer.Platform.Identity;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.Providers;
 using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Redis;
 using Coffer.Platform.Time;
@@ -68,6 +69,7 @@ public static class PlatformModule
         }
         services.AddCofferRateLimiting(builder.Configuration);
         services.AddCofferFeatureFlags(builder.Configuration);
+        services.AddCofferProviders(builder.Configuration);
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();
