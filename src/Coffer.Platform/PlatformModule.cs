@@ -10,6 +10,7 @@ using Coffer.Platform.Jobs;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.Providers;
 using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Redis;
 using Coffer.Platform.Time;
@@ -72,6 +73,7 @@ public static class PlatformModule
         services.AddCofferFeatureFlags(builder.Configuration);
         services.AddCofferJobs(builder.Configuration);
         services.AddSingleton<WebhookSecrets>();
+        services.AddCofferProviders(builder.Configuration);
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditSnapshot>();

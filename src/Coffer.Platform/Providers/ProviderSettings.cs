@@ -1,0 +1,140 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Coffer.Platform.Providers;
+
+/// <summary>
+/// <c>Coffer:Providers:&lt;Payouts|Payments&gt;:*</c>. A provider is registered only when its <c>BaseUrl</c> is set; its
+/// other settings then default as below and are checked at start-up (a bad value, an unknown key or an unknown provider
+/// stops the process with the key named).
+/// </summary>
+/// <param name="Name">The provider's name in metrics, logs and errors: <c>payouts</c> or <c>payments</c>.</param>
+/// <param name="BaseUrl">Where the provider's endpoints live (always ending in <c>/</c>, so paths resolve beneath it).</param>
+/// <param name="AttemptTimeout">How long one attempt may take (default 5 s).</param>
+/// <param name="TotalTimeout">How long one call may take, retries and backoff included (default 30 s).</param>
+/// <param name="MaxRetries">Attempts after the first on a transient failure (default 2; 0 turns retrying off).</param>
+/// <param name="RetryBaseDelay">The median delay before the first retry; later ones double, with jitter (default 500 ms).</param>
+/// <param name="BreakAfterConsecutiveFailures">Failed attempts in a row that open the circuit (default 5).</param>
+/// <param name="BreakDuration">How long an open circuit refuses calls before it lets one probe through (default 30 s).</param>
+internal sealed record ProviderSettings(
+    string Name,
+    Uri BaseUrl,
+    TimeSpan AttemptTimeout,
+    TimeSpan TotalTimeout,
+    int MaxRetries,
+    TimeSpan RetryBaseDelay,
+    int BreakAfterConsecutiveFailures,
+    TimeSpan BreakDuration)
+{
+    public const string Section = "Coffer:Providers";
+
+    /// <summary>Configuration section and name of the payout provider.</summary>
+    public const string PayoutsSection = "Payouts";
+    public const string Payouts = "payouts";
+
+    /// <summary>Configuration section and name of the payment provider.</summary>
+    public const string PaymentsSection = "Payments";
+    public const string Payments = "payments";
+
+    public const int MaxRetriesLimit = 10;
+    public const int MaxBreakAfterConsecutiveFailures = 1000;
+    public static readonly TimeSpan MaxTotalTimeout = TimeSpan.FromMinutes(5);
+
+    private static readonly Dictionary<string, string> Names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [PayoutsSection] = Payouts,
+        [PaymentsSection] = Payments,
+    };
+
+    private static readonly string[] Keys =
+    [
+        "BaseUrl", "AttemptTimeoutSeconds", "TotalTimeoutSeconds", "MaxRetries", "RetryBaseDelayMilliseconds",
+        "BreakAfterConsecutiveFailures", "BreakSeconds",
+    ];
+
+    /// <summary>Every configured provider, checked; throws <see cref="InvalidOperationException"/> naming each bad key.</summary>
+    public static IReadOnlyList<ProviderSettings> AllFromConfiguration(IConfiguration configuration)
+    {
+        var unknown = configuration.GetSection(Section).GetChildren()
+            .Where(child => !Names.ContainsKey(child.Key))
+            .Select(child => $"{Section}:{child.Key} is not a provider (known: {string.Join(", ", Names.Keys)})")
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", unknown) + ".");
+        }
+        return Names.Keys.Select(section => FromConfiguration(configuration, section)).OfType<ProviderSettings>().ToList();
+    }
+
+    /// <summary>The provider of <paramref name="section"/> (<c>Payouts</c> or <c>Payments</c>), or null when it has no BaseUrl.</summary>
+    public static ProviderSettings? FromConfiguration(IConfiguration configuration, string section)
+    {
+        var config = configuration.GetSection($"{Section}:{section}");
+        if (string.IsNullOrWhiteSpace(config["BaseUrl"]))
+        {
+            return null;
+        }
+        var path = config.Path;
+        var problems = config.GetChildren()
+            .Where(child => !Keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(child => $"{path}:{child.Key} is not a setting (known: {string.Join(", ", Keys)})")
+            .ToList();
+
+        var baseUrl = ParseBaseUrl(config["BaseUrl"]!, $"{path}:BaseUrl", problems);
+        // Polly's own bounds: timeouts above 10 ms, a break of 0.5 s to a day. Ours: a retry and time budget fit for one job step.
+        var attempt = Read(config, "AttemptTimeoutSeconds", 5.0, v => v > 0.01 && v <= MaxTotalTimeout.TotalSeconds,
+            $"above 0.01 and at most {MaxTotalTimeout.TotalSeconds}", problems);
+        var total = Read(config, "TotalTimeoutSeconds", 30.0, v => v >= attempt && v <= MaxTotalTimeout.TotalSeconds,
+            $"at least AttemptTimeoutSeconds ({attempt}) and at most {MaxTotalTimeout.TotalSeconds}", problems);
+        var retries = Read(config, "MaxRetries", 2, v => v is >= 0 and <= MaxRetriesLimit, $"0 to {MaxRetriesLimit}", problems);
+        var delay = Read(config, "RetryBaseDelayMilliseconds", 500, v => v is >= 1 and <= 60_000, "1 to 60000", problems);
+        // Two at least: Polly's breaker needs two samples in its window before it may open (see ProviderCircuit).
+        var breakAfter = Read(config, "BreakAfterConsecutiveFailures", 5, v => v is >= 2 and <= MaxBreakAfterConsecutiveFailures,
+            $"2 to {MaxBreakAfterConsecutiveFailures}", problems);
+        var breakFor = Read(config, "BreakSeconds", 30.0, v => v is >= 0.5 and <= 86_400, "0.5 to 86400", problems);
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", problems) + ".");
+        }
+        return new ProviderSettings(
+            Names[section], baseUrl!, TimeSpan.FromSeconds(attempt), TimeSpan.FromSeconds(total), retries,
+            TimeSpan.FromMilliseconds(delay), breakAfter, TimeSpan.FromSeconds(breakFor));
+    }
+
+    /// <summary>
+    /// An absolute https URL; plain http only to a loopback address (a provider simulator on the same machine), because
+    /// these calls carry account numbers.
+    /// </summary>
+    private static Uri? ParseBaseUrl(string text, string key, List<string> problems)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            problems.Add($"{key} must be an absolute http(s) URL");
+            return null;
+        }
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            problems.Add($"{key} must use https (plain http is accepted for a loopback address only)");
+            return null;
+        }
+        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+    }
+
+    /// <summary>The value of <paramref name="key"/>, or <paramref name="fallback"/> when unset; a problem when unreadable or out of range.</summary>
+    private static T Read<T>(IConfigurationSection config, string key, T fallback, Func<T, bool> valid, string rule, List<string> problems)
+        where T : struct, IParsable<T>
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (T.TryParse(text, CultureInfo.InvariantCulture, out var value) && valid(value))
+        {
+            return value;
+        }
+        problems.Add($"{config.Path}:{key} must be {rule} (found '{text}')");
+        return fallback;
+    }
+}

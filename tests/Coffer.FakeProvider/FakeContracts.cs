@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+
+namespace Coffer.FakeProvider;
+
+/// <summary>The fake's three endpoints, as named in <see cref="FakeCalls"/>.</summary>
+public static class FakeEndpoints
+{
+    public const string Payouts = "payouts";
+    public const string PaymentIntents = "payment-intents";
+    public const string Refunds = "refunds";
+
+    public static readonly string[] All = [Payouts, PaymentIntents, Refunds];
+}
+
+/// <summary>
+/// How the fake answers its next provider calls (<c>POST /_control/behaviour</c>): <c>succeed</c>; <c>fail</c> (503);
+/// <c>reject</c> (422 <c>account_closed</c>); <c>delay</c> (wait <see cref="DelayMilliseconds"/>, then succeed — even if the
+/// client has given up, as a real provider would); <c>hang</c> (never answer; the client gives up). With
+/// <see cref="Times"/> the mode applies to that many calls, then the fake succeeds again; without, until changed.
+/// </summary>
+public sealed record FakeBehaviour(string Mode, int? DelayMilliseconds = null, int? Times = null)
+{
+    public const string SucceedMode = "succeed";
+    public const string FailMode = "fail";
+    public const string RejectMode = "reject";
+    public const string DelayMode = "delay";
+    public const string HangMode = "hang";
+
+    public const int MaxDelayMilliseconds = 300_000;
+
+    public static FakeBehaviour Succeed() => new(SucceedMode);
+    public static FakeBehaviour Fail(int? times = null) => new(FailMode, Times: times);
+    public static FakeBehaviour Reject(int? times = null) => new(RejectMode, Times: times);
+    public static FakeBehaviour Delay(TimeSpan delay, int? times = null) => new(DelayMode, (int)delay.TotalMilliseconds, times);
+    public static FakeBehaviour Hang(int? times = null) => new(HangMode, Times: times);
+
+    /// <summary>Why the behaviour cannot be applied, or null when it can.</summary>
+    public string? Problem() => Mode switch
+    {
+        not (SucceedMode or FailMode or RejectMode or DelayMode or HangMode) =>
+            $"mode must be {SucceedMode}, {FailMode}, {RejectMode}, {DelayMode} or {HangMode}",
+        DelayMode when DelayMilliseconds is not (> 0 and <= MaxDelayMilliseconds) => $"delay needs delayMilliseconds 1 to {MaxDelayMilliseconds}",
+        not DelayMode when DelayMilliseconds is not null => "delayMilliseconds goes with mode delay only",
+        _ when Times is < 1 => "times must be at least 1",
+        _ => null,
+    };
+}
+
+/// <summary>One request that reached a provider endpoint, and the mode it met.</summary>
+public sealed record FakeCall(string Endpoint, string? IdempotencyKey, string Mode, DateTimeOffset AtUtc);
+
+/// <param name="Attempts">Every request that reached the endpoint, whatever it was answered.</param>
+/// <param name="Created">Distinct idempotency keys the provider acted on (payouts paid, intents opened, refunds made).</param>
+/// <param name="Replayed">Requests answered from an earlier one with the same key, without acting again.</param>
+/// <param name="Calls">The requests, oldest first.</param>
+public sealed record FakeEndpointCalls(int Attempts, int Created, int Replayed, IReadOnlyList<FakeCall> Calls);
+
+/// <summary>What <c>GET /_control/calls</c> answers: per endpoint (<see cref="FakeEndpoints"/>).</summary>
+public sealed record FakeCalls(IReadOnlyDictionary<string, FakeEndpointCalls> Endpoints)
+{
+    [JsonIgnore]
+    public FakeEndpointCalls Payouts => Endpoints[FakeEndpoints.Payouts];
+    [JsonIgnore]
+    public FakeEndpointCalls PaymentIntents => Endpoints[FakeEndpoints.PaymentIntents];
+    [JsonIgnore]
+    public FakeEndpointCalls Refunds => Endpoints[FakeEndpoints.Refunds];
+}
+
+/// <summary>The bodies the fake accepts, in a provider's own terms (deliberately not Coffer's types: the wire is the contract).</summary>
+public sealed record PayoutBody(string Reference, long AmountMinor, string Currency, string AccountNumber, string? AccountHolder);
+
+public sealed record PaymentIntentBody(string Reference, long AmountMinor, string Currency, string? Description);
+
+public sealed record RefundBody(string Reference, string PaymentReference, long AmountMinor, string Currency);
+
+/// <summary>A provider's error answer.</summary>
+public sealed record FakeError(string Code, string Message);
