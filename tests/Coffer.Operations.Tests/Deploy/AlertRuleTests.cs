@@ -9,7 +9,7 @@ public sealed partial class AlertRuleTests
     [
         "CofferHighErrorRate", "CofferHighLatencyP95", "CofferLockConflictRate", "CofferReconciliationMismatch",
         "CofferReconciliationStale", "CofferNotReady", "CofferInstanceDown", "CofferFlagKillSwitchActive", "CofferFlagPropagationSlow",
-        "CofferDeadJobs", "CofferJobQueueLag",
+        "CofferDeadJobs", "CofferJobQueueLag", "CofferProviderCircuitOpen",
     ];
 
     [Fact]

@@ -30,6 +30,8 @@ internal static partial class MetricCatalog
         "coffer_jobs",
         "coffer_job_attempts_total",
         "coffer_job_queue_lag_seconds",
+        "coffer_provider_calls_total",
+        "coffer_provider_circuit_state",
         // Histograms are named by the series PromQL reads: their buckets.
         "coffer_flag_propagation_seconds_bucket",
         "coffer_job_duration_seconds_bucket",
