@@ -9,6 +9,7 @@ using Coffer.Platform.Identity;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.Protection;
 using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Redis;
 using Coffer.Platform.Time;
@@ -31,7 +32,7 @@ public static class PlatformModule
     /// <summary>Deepest JSON accepted: Coffer's bodies are at most four levels deep (batch → transfers → item → metadata).</summary>
     public const int MaxJsonDepth = 16;
 
-    /// <summary>Observability, persistence, problem+json, authentication, idempotency, audit and health.</summary>
+    /// <summary>Observability, persistence, problem+json, authentication, idempotency, audit, data protection and health.</summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         builder.AddCofferObservability();
@@ -74,6 +75,7 @@ public static class PlatformModule
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditQueries>();
         services.AddScoped<AuditChainVerifier>();
+        services.AddCofferProtection();
 
         services.AddSingleton(sp => IdempotencySettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<IdempotencyFilter>();
