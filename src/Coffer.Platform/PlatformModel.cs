@@ -1,6 +1,7 @@
 using Coffer.Platform.Audit;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Idempotency;
+using Coffer.Platform.Protection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coffer.Platform;
@@ -66,6 +67,18 @@ public static class PlatformModel
             flag.Property(f => f.Key).HasMaxLength(FlagCatalog.MaxKeyLength);
             flag.Property(f => f.Description).HasMaxLength(FlagRequest.MaxDescriptionLength);
             flag.Property(f => f.UpdatedBy).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<TokenRecord>(token =>
+        {
+            // The tokenization vault: sealed values only (FieldEncryption), under row-level security per tenant on PostgreSQL.
+            token.ToTable("tokens", t => t.HasCheckConstraint("ck_tokens_key_version", "key_version >= 1"));
+            token.HasKey(t => t.Token);
+            token.Property(t => t.Token).HasMaxLength(TokenFormat.MaxTokenLength);
+            token.Property(t => t.TenantId).HasMaxLength(TokenFormat.MaxTenantLength);
+            token.Property(t => t.Kind).HasMaxLength(TokenFormat.MaxKindLength);
+            token.Property(t => t.Last4).HasMaxLength(4);
+            token.HasIndex(t => new { t.TenantId, t.Kind });
         });
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Coffer.Platform.Protection;
 
 /// <summary>
-/// Field encryption under versioned keys (<see cref="FieldEncryption"/>).
+/// Field encryption under versioned keys (<see cref="FieldEncryption"/>) and the tokenization vault (<see cref="Tokenizer"/>).
 /// Keys come from <c>Coffer:Protection:*</c> (or the development key of the data directory) and are checked at start-up.
 /// </summary>
 public static class ProtectionSetup
@@ -16,6 +16,7 @@ public static class ProtectionSetup
         services.AddSingleton(sp => DataKeyRing.FromConfiguration(
             sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>().DataDirectory));
         services.AddSingleton(sp => new FieldEncryption(sp.GetRequiredService<DataKeyRing>()));
+        services.AddScoped<Tokenizer>();
         services.AddHostedService<DataKeyCheck>();
         return services;
     }
