@@ -3,6 +3,7 @@ using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Idempotency;
 using Coffer.Platform.Jobs;
 using Coffer.Platform.Webhooks;
+using Coffer.Platform.Protection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coffer.Platform;
@@ -95,6 +96,18 @@ public static class PlatformModel
             receipt.Property(r => r.Source).HasMaxLength(32);
             receipt.Property(r => r.WebhookId).HasMaxLength(WebhookReceipt.MaxIdLength);
             receipt.HasIndex(r => r.ReceivedAt);
+        });
+
+        modelBuilder.Entity<TokenRecord>(token =>
+        {
+            // The tokenization vault: sealed values only (FieldEncryption), under row-level security per tenant on PostgreSQL.
+            token.ToTable("tokens", t => t.HasCheckConstraint("ck_tokens_key_version", "key_version >= 1"));
+            token.HasKey(t => t.Token);
+            token.Property(t => t.Token).HasMaxLength(TokenFormat.MaxTokenLength);
+            token.Property(t => t.TenantId).HasMaxLength(TokenFormat.MaxTenantLength);
+            token.Property(t => t.Kind).HasMaxLength(TokenFormat.MaxKindLength);
+            token.Property(t => t.Last4).HasMaxLength(4);
+            token.HasIndex(t => new { t.TenantId, t.Kind });
         });
     }
 }

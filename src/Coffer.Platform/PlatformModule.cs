@@ -10,6 +10,7 @@ using Coffer.Platform.Jobs;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
+using Coffer.Platform.Protection;
 using Coffer.Platform.Providers;
 using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Redis;
@@ -34,7 +35,7 @@ public static class PlatformModule
     /// <summary>Deepest JSON accepted: Coffer's bodies are at most four levels deep (batch → transfers → item → metadata).</summary>
     public const int MaxJsonDepth = 16;
 
-    /// <summary>Observability, persistence, problem+json, authentication, idempotency, audit and health.</summary>
+    /// <summary>Observability, persistence, problem+json, authentication, idempotency, audit, data protection and health.</summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         builder.AddCofferObservability();
@@ -80,6 +81,7 @@ public static class PlatformModule
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditQueries>();
         services.AddScoped<AuditChainVerifier>();
+        services.AddCofferProtection();
 
         services.AddSingleton(sp => IdempotencySettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<IdempotencyFilter>();

@@ -706,6 +706,53 @@ namespace Coffer.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Coffer.Platform.Protection.TokenRecord", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ciphertext");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_version");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Last4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("last4");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Token");
+
+                    b.HasIndex("TenantId", "Kind");
+
+                    b.ToTable("tokens", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tokens_key_version", "key_version >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Platform.Webhooks.WebhookReceipt", b =>
                 {
                     b.Property<string>("Source")

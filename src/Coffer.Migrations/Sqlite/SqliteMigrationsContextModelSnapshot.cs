@@ -701,6 +701,53 @@ namespace Coffer.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Coffer.Platform.Protection.TokenRecord", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ciphertext");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Last4")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last4");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Token");
+
+                    b.HasIndex("TenantId", "Kind");
+
+                    b.ToTable("tokens", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tokens_key_version", "key_version >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Platform.Webhooks.WebhookReceipt", b =>
                 {
                     b.Property<string>("Source")

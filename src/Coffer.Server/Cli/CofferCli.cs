@@ -7,7 +7,7 @@ namespace Coffer.Server.Cli;
 
 /// <summary>
 /// The verbs of the one executable: <c>serve</c> (default), <c>migrate up|down [N]|status</c>, <c>token</c>,
-/// <c>reconcile</c> and <c>audit verify</c>.
+/// <c>reconcile</c>, <c>audit verify</c> and <c>keys rotate</c>.
 /// Options it does not know (e.g. <c>--urls</c>, <c>--Coffer:DataDirectory=...</c>) pass through as configuration.
 /// </summary>
 public static class CofferCli
@@ -24,6 +24,7 @@ public static class CofferCli
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         root.SetAction((result, cancellationToken) => ServeCommand.RunAsync(result.UnmatchedTokens.ToArray(), role: null, cancellationToken));
         return root.Parse(args).InvokeAsync();
     }

@@ -7,7 +7,7 @@ namespace Coffer.Ledger.Tests.Security;
 /// <summary>PostgreSQL row-level security: the database itself keeps tenants apart, whatever a query forgets.</summary>
 public sealed class RowLevelSecurityTests
 {
-    private static readonly string[] TenantTables = ["accounts", "transfers", "holds", "idempotency_records", "audit_events", "audit_chains", "jobs"];
+    private static readonly string[] TenantTables = ["accounts", "transfers", "holds", "idempotency_records", "audit_events", "audit_chains", "jobs", "tokens"];
 
     [Fact(Timeout = 60_000)]
     public async Task EveryTableWithATenantId_HasForcedRowLevelSecurity_AndTheTenantPolicy()
@@ -55,6 +55,9 @@ public sealed class RowLevelSecurityTests
             await (await client.PostJsonAsync("/api/v1/holds", new { fromAccountId = from, toAccountId = to, amount = 5, currency = "USD", expiresInSeconds = 600 }))
                 .ExpectAsync(System.Net.HttpStatusCode.Created);
         }
+        // A token in each tenant (as a withdrawal's destination account will be), so the vault holds rows of both.
+        await TokenVault.TokenizeAsync(server.Services, "acme", "bank_account", "DE89370400440532013000");
+        await TokenVault.TokenizeAsync(server.Services, "globex", "bank_account", "GB29NWBK60161331926819");
 
         foreach (var table in TenantTables)
         {
