@@ -45,7 +45,28 @@ internal static class PaymentWebhook
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Payment provider webhook (Standard Webhooks signature): credits a wallet once, through a job");
+            .WithSummary("Payment provider webhook (Standard Webhooks signature): credits a wallet once, through a job")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                foreach (var (name, description) in new[]
+                {
+                    ("webhook-id", "The delivery's unique id: a repeated id answers 200 'duplicate' with no effect."),
+                    ("webhook-timestamp", "Unix seconds when it was signed; at most 5 minutes from the server's clock."),
+                    ("webhook-signature", "Space-separated 'v1,<base64 HMAC-SHA256>' over '{id}.{timestamp}.{raw body}'."),
+                })
+                {
+                    operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                    {
+                        Name = name,
+                        In = Microsoft.OpenApi.ParameterLocation.Header,
+                        Required = true,
+                        Description = description,
+                        Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+                    });
+                }
+                return Task.CompletedTask;
+            });
 
     private static async Task<Results<Ok<Acknowledgement>, ProblemHttpResult>> Receive(
         HttpContext http, WebhookSecrets secrets, DbSession session, JobQueue jobs, RecordClock clock, TimeProvider time,

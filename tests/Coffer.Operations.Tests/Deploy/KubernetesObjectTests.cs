@@ -120,6 +120,8 @@ public sealed partial class KubernetesObjectTests
         Assert.Equal(("coffer-database", false), SecretRef(env, "ConnectionStrings__Coffer"));
         Assert.Equal(("coffer-auth", false), SecretRef(env, "Coffer__Auth__SigningKeys__0"));
         Assert.Equal(("coffer-redis", true), SecretRef(env, "Coffer__Redis__ConnectionString"));
+        Assert.Equal(("coffer-data-keys", false), SecretRef(env, "Coffer__Protection__Keys__1"));
+        Assert.Equal(("coffer-webhooks", true), SecretRef(env, "Coffer__Webhooks__payments__Secrets__0"));
         Assert.Equal(("coffer-rabbitmq", true), SecretRef(env, "Coffer__RabbitMq__Uri"));
         Assert.DoesNotContain(env, e => e["name"].Text == "ConnectionStrings__CofferMigrations");
         Assert.DoesNotContain(env, e => e["valueFrom"]["secretKeyRef"]["name"].Text == "coffer-database-migrations");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Coffer.Platform.Idempotency;
+using Coffer.Platform.Webhooks;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -45,7 +46,10 @@ public sealed partial class OpenApiContractTests
         var missingPosts = IdempotentPosts.Select(p => $"POST {p}").Where(p => !documented.ContainsKey(p)).ToList();
         Assert.True(missingPosts.Count == 0, $"Contract POSTs not in the document: {string.Join(", ", missingPosts)}");
 
-        var posts = mapped.Where(r => r.Route.StartsWith("POST ", StringComparison.Ordinal)).ToList();
+        // A signed webhook is made idempotent by its webhook-id (a receipt), which its document must declare instead.
+        var signed = mapped.Where(r => r.Signed).ToList();
+        Assert.All(signed, r => Assert.True(DeclaresHeader(documented[r.Route], "webhook-id"), $"{r.Route} does not document webhook-id"));
+        var posts = mapped.Where(r => r.Route.StartsWith("POST ", StringComparison.Ordinal) && !r.Signed).ToList();
         var withoutKey = posts.Where(r => !DeclaresIdempotencyKey(documented[r.Route])).Select(r => r.Route).ToList();
         var notEnforced = posts.Where(r => !r.RequiresIdempotency).Select(r => r.Route).ToList();
         Assert.True(withoutKey.Count == 0, $"POSTs whose document omits the required Idempotency-Key header: {string.Join(", ", withoutKey)}");
@@ -53,19 +57,22 @@ public sealed partial class OpenApiContractTests
     }
 
     /// <summary>"METHOD /path" of every endpoint the app maps under /api/v1, with whether it requires idempotency.</summary>
-    private static List<(string Route, bool RequiresIdempotency)> MappedApiRoutes(IServiceProvider services) =>
+    private static List<(string Route, bool RequiresIdempotency, bool Signed)> MappedApiRoutes(IServiceProvider services) =>
         services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && Normalize(raw).StartsWith("/api/v1/", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
-                .Select(m => ($"{m} {Normalize(e.RoutePattern.RawText!)}", e.Metadata.GetMetadata<IdempotencyMetadata>() is not null)))
+                .Select(m => ($"{m} {Normalize(e.RoutePattern.RawText!)}", e.Metadata.GetMetadata<IdempotencyMetadata>() is not null,
+                    e.Metadata.GetMetadata<SignatureAuthenticatedMetadata>() is not null)))
             .Distinct()
             .ToList();
 
-    private static bool DeclaresIdempotencyKey(JsonElement operation) =>
+    private static bool DeclaresIdempotencyKey(JsonElement operation) => DeclaresHeader(operation, IdempotencySettings.HeaderName);
+
+    private static bool DeclaresHeader(JsonElement operation, string header) =>
         operation.TryGetProperty("parameters", out var parameters)
         && parameters.EnumerateArray().Any(p =>
-            p.TryGetProperty("name", out var name) && name.GetString() == IdempotencySettings.HeaderName
+            p.TryGetProperty("name", out var name) && name.GetString() == header
             && p.TryGetProperty("in", out var location) && location.GetString() == "header"
             && p.TryGetProperty("required", out var required) && required.GetBoolean());
 
