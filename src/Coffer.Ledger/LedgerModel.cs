@@ -1,6 +1,7 @@
 using Coffer.Ledger.Reconciliation;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;
+using Coffer.Ledger.Withdrawals;
 using Coffer.Ledger.Transfers;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,6 +67,28 @@ public static class LedgerModel
             transfer.HasIndex(t => t.PendingId).IsUnique().HasFilter("pending_id IS NOT NULL");
             transfer.HasIndex(t => t.ReversalOf).IsUnique().HasFilter("reversal_of IS NOT NULL");
             transfer.HasIndex(t => new { t.TenantId, t.ExternalReference }).IsUnique().HasFilter("external_reference IS NOT NULL");
+        });
+
+        modelBuilder.Entity<Withdrawal>(withdrawal =>
+        {
+            withdrawal.ToTable("withdrawals", table =>
+            {
+                table.HasCheckConstraint("ck_withdrawals_status", "status IN ('queued', 'paid', 'failed')");
+                table.HasCheckConstraint("ck_withdrawals_amount", "amount > 0");
+            });
+            withdrawal.HasKey(w => w.Id);
+            withdrawal.Property(w => w.TenantId).HasMaxLength(64);
+            withdrawal.Property(w => w.OwnerId).HasMaxLength(255);
+            withdrawal.Property(w => w.RequestedBy).HasMaxLength(255);
+            withdrawal.Property(w => w.Currency).HasMaxLength(3).IsFixedLength();
+            withdrawal.Property(w => w.DestinationToken).HasMaxLength(40);
+            withdrawal.Property(w => w.DestinationLast4).HasMaxLength(4);
+            withdrawal.Property(w => w.Status).HasMaxLength(16);
+            withdrawal.Property(w => w.ProviderReference).HasMaxLength(255);
+            withdrawal.Property(w => w.FailureReason).HasMaxLength(500);
+            withdrawal.HasOne<Account>().WithMany().HasForeignKey(w => w.AccountId).OnDelete(DeleteBehavior.Restrict);
+            withdrawal.HasOne<Hold>().WithOne().HasForeignKey<Withdrawal>(w => w.HoldId).OnDelete(DeleteBehavior.Restrict);
+            withdrawal.HasIndex(w => new { w.TenantId, w.AccountId, w.CreatedAt });
         });
 
         modelBuilder.Entity<Hold>(hold =>

@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Coffer.Ledger.Deposits;
+using Coffer.Ledger.Withdrawals;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Jobs;
 
@@ -38,6 +39,8 @@ public static class LedgerModule
         services.AddScoped<LedgerChecks>();
         services.AddScoped<Reconciler>();
         services.AddJobHandler<CreditDepositJob>(CreditDepositJob.JobType);
+        services.AddJobHandler<WithdrawalPayoutJob>(WithdrawalPayoutJob.JobType);
+        services.AddFeatureFlag(LedgerFlags.WithdrawalsEnabled, "Withdrawals may be requested (POST /api/v1/withdrawals).");
         services.AddFeatureFlag(LedgerFlags.ReversalsEnabled, "Operators may reverse posted transfers (POST /api/v1/transfers/{id}/reversal).");
         if (ServerRoles.RunsWorkers(builder.Configuration))
         {
@@ -67,6 +70,7 @@ public static class LedgerModule
         api.MapTransferEndpoints();
         api.MapHoldEndpoints();
         api.MapReconciliationEndpoints();
+        api.MapWithdrawalEndpoints();
         app.MapPaymentWebhook(); // signed by the provider, not a bearer token: outside the group's scope requirements
         return app;
     }

@@ -56,10 +56,24 @@ internal static class CreateHold
             return failure.ToProblem(http);
         }
         var now = clock.Now();
+        var hold = Stage(store, clock, now, caller.Tenant, accounts, from, to, amount, currency, TimeSpan.FromSeconds(expiresIn), description);
+        var placed = HoldResponse.From(hold, now);
+        audit.Record(caller.Tenant, "hold.placed", "hold", hold.Id.ToString(), before: null, after: placed);
+        return TypedResults.Created($"/api/v1/holds/{hold.Id}", placed);
+    }
+
+    /// <summary>
+    /// Stages a hold of <paramref name="amount"/> from <paramref name="from"/> to <paramref name="to"/> (a pending transfer
+    /// and its hold row) in the open unit of work. The accounts are locked and <see cref="PostingRules.Reserve"/> has
+    /// passed: the caller checked who may move what.
+    /// </summary>
+    internal static Hold Stage(LedgerStore store, RecordClock clock, DateTimeOffset now, string tenantId,
+        IReadOnlyDictionary<Guid, AccountSnapshot> accounts, Guid from, Guid to, long amount, string currency, TimeSpan expiresIn, string? description)
+    {
         var pending = new Transfer
         {
             Id = clock.NewId(now),
-            TenantId = caller.Tenant,
+            TenantId = tenantId,
             DebitAccountId = from,
             CreditAccountId = to,
             Amount = amount,
@@ -72,18 +86,16 @@ internal static class CreateHold
         var hold = new Hold
         {
             Id = pending.Id,
-            TenantId = caller.Tenant,
+            TenantId = tenantId,
             DebitAccountId = from,
             CreditAccountId = to,
             Amount = amount,
             Currency = currency,
             Status = HoldStatuses.Pending,
-            ExpiresAt = now.AddSeconds(expiresIn),
+            ExpiresAt = now + expiresIn,
             CreatedAt = now,
         };
         store.Stage(accounts.Values, [pending], LedgerStore.InsertHold(hold));
-        var placed = HoldResponse.From(hold, now);
-        audit.Record(caller.Tenant, "hold.placed", "hold", hold.Id.ToString(), before: null, after: placed);
-        return TypedResults.Created($"/api/v1/holds/{hold.Id}", placed);
+        return hold;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Coffer.FakeProvider;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
 
@@ -18,7 +19,9 @@ public sealed class ResourceIsolationTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task EveryResourceEndpoint_Answers404ToOtherCustomersAndOtherTenants(DatabaseProvider provider)
     {
-        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000, services: ScriptedJobs.Register);
+        await using var payouts = await FakeProviderServer.StartAsync();
+        await using var parties = await LedgerParties.StartAsync(provider, aliceFunds: 10_000, services: ScriptedJobs.Register,
+            settings: new Dictionary<string, string?> { ["Coffer:Providers:Payouts:BaseUrl"] = payouts.BaseUrl.ToString() });
         var (server, alice, bob, ops, from, to) = parties;
         // Alice's resources: her wallet, a transfer she made, and a hold she placed (payee: Bob).
         var transfer = (await alice.TransferAsync(from, to, 100)).GetProperty("id").GetGuid();
@@ -27,6 +30,9 @@ public sealed class ResourceIsolationTests
             fromAccountId = from, toAccountId = to, amount = 50, currency = "USD", expiresInSeconds = 600,
         })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
         var job = await server.EnqueueAsync(new JobScript(), owner: "alice"); // a job Alice caused
+        var withdrawal = (await (await alice.PostJsonAsync("/api/v1/withdrawals",
+            new { accountId = from, amount = 10, currency = "USD", destination = new { accountNumber = "GB29NWBK60161331926819" } }))
+            .ExpectAsync(HttpStatusCode.Accepted)).GetProperty("withdrawalId").GetGuid();
         // The resource each route prefix addresses; a route not listed here fails the test.
         var resources = new Dictionary<string, Guid>
         {
@@ -34,6 +40,7 @@ public sealed class ResourceIsolationTests
             ["/api/v1/transfers/{id}"] = transfer,
             ["/api/v1/holds/{id}"] = hold,
             ["/api/v1/jobs/{id}"] = job,
+            ["/api/v1/withdrawals/{id}"] = withdrawal,
         };
         // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
         var strangers = new List<(string Who, HttpClient Client, string Role)>
