@@ -88,6 +88,7 @@ public static class PlatformModule
         if (ServerRoles.RunsWorkers(builder.Configuration))
         {
             services.AddHostedService<IdempotencyPurgeService>();
+            services.AddHostedService<WebhookReceiptPurge>();
         }
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
