@@ -110,6 +110,10 @@ internal sealed partial class JobRelay(
             var confirmedIds = confirmed.ToHashSet();
             await UnstampAsync(batch.Select(j => j.Id).Where(id => !confirmedIds.Contains(id)).ToList(), mark);
         }
+        if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested)
+        {
+            return Round.Idle; // shutting down mid-batch: the unconfirmed are back in the outbox
+        }
         if (failure is not null)
         {
             await DropPublisherAsync();

@@ -39,7 +39,7 @@ public sealed partial class RabbitMqSettings(Uri uri, string queue, int prefetch
     public string DeadLetterQueue => Queue + ".dead";
 
     /// <summary>Host, port and virtual host: what logs and health data may say about the broker (no credentials).</summary>
-    public string Endpoint => $"{Uri.Host}:{(Uri.Port > 0 ? Uri.Port : 5672)}{Uri.AbsolutePath}";
+    public string Endpoint => $"{Uri.Host}:{(Uri.Port > 0 ? Uri.Port : Uri.Scheme == "amqps" ? 5671 : 5672)}{Uri.AbsolutePath}";
 
     public static RabbitMqSettings FromConfiguration(IConfiguration configuration, JobSettings jobs)
     {
