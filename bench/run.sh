@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [postgres|sqlite] [--connections 64] [--duration 30] [--warmup 15] [--accounts 1000]
 #                [--hot] [--no-pgbench] [--skip-build] [--port 5080] [--threads 2] [--profile]
+#   bench/run.sh [postgres|sqlite] --jobs [--transport database|rabbitmq] [--job-count 20000] [--skip-build]
 #
 # postgres (the default): builds Release, recreates the database coffer_bench (owner coffer_owner,
 # the server connects as coffer_app), runs `migrate up`, starts the server, drives it with
@@ -10,6 +11,12 @@
 # bench/pgbench/transfer.sql (the same SQL per transfer) at the same client count against the same
 # database and wallets, and prints Coffer's throughput beside pgbench's and the ratio.
 # sqlite: the same without PostgreSQL and pgbench (the embedded default has no raw-SQL twin here).
+# --jobs: the jobs scenario instead of transfers. After the same build, database and migration, the load generator's
+# `jobs` verb hosts the server in its own process (with a no-op job type, and the server's GC settings), enqueues
+# --job-count jobs and reports jobs per second from the first enqueue to the last committed success, plus the latency
+# of single jobs on an idle system. --transport rabbitmq uses the broker at $BENCH_RABBITMQ_URI (default the test
+# broker, amqp://guest:guest@127.0.0.1:5672/; started with scripts/services.sh if it is down) on a queue of the run's
+# own, deleted afterwards.
 #
 # Everything lands in bench/results/<time>-<provider>-<scenario>/ (gitignored): summary.txt (the table),
 # coffer.json/.txt, pgbench.json/.txt, machine.txt, server.log, top.txt, progress logs.
@@ -44,6 +51,9 @@ hot=false
 run_pgbench=true
 build=true
 profile=false
+jobs_scenario=false
+transport=database
+job_count=20000
 while (( $# > 0 )); do
   case $1 in
     postgres|sqlite) provider=$1 ;;
@@ -57,16 +67,25 @@ while (( $# > 0 )); do
     --no-pgbench) run_pgbench=false ;;
     --skip-build) build=false ;;
     --profile) profile=true ;;
+    --jobs) jobs_scenario=true ;;
+    --transport) transport=$2; shift ;;
+    --job-count) job_count=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see bench/run.sh --help)" ;;
   esac
   shift
 done
 [[ $provider == postgres ]] || run_pgbench=false
+[[ $transport == database || $transport == rabbitmq ]] || die "--transport is database or rabbitmq, not '$transport'"
 
 scenario=transfers
 $hot && scenario=transfers-hot
 label=$provider
+if $jobs_scenario; then
+  scenario=jobs-$transport
+  label=$provider-$transport
+  run_pgbench=false
+fi
 run_dir=$repo/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$provider-$scenario
 artifacts=$repo/bench/results/build
 server_dll=$artifacts/bin/Coffer.Server/release/Coffer.Server.dll
@@ -100,7 +119,11 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
-section "Benchmark $scenario on $provider: $connections connections, ${warmup}s warm-up + ${duration}s, $accounts wallets -> $run_dir"
+if $jobs_scenario; then
+  section "Benchmark $scenario on $provider: $job_count jobs -> $run_dir"
+else
+  section "Benchmark $scenario on $provider: $connections connections, ${warmup}s warm-up + ${duration}s, $accounts wallets -> $run_dir"
+fi
 info "machine: $(nproc) cores, load: $(uptime | sed 's/.*load average/load average/')"
 
 # --------------------------------------------------------------- build
@@ -155,6 +178,35 @@ fi
   fi
 } >"$run_dir/machine.txt"
 sed 's/^/  /' "$run_dir/machine.txt"
+
+# --------------------------------------------------------------- jobs scenario
+if $jobs_scenario; then
+  section "Jobs: $job_count no-op jobs through the $transport transport on $provider"
+  dotnet "$server_dll" migrate up
+  export Coffer__Jobs__Transport=$transport
+  if [[ $transport == rabbitmq ]]; then
+    rabbitmq_uri=${BENCH_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}
+    if [[ -z ${BENCH_RABBITMQ_URI:-} ]] && ! tcp_port_open 5672; then
+      scripts/services.sh start-rabbitmq
+    fi
+    export Coffer__RabbitMq__Uri=$rabbitmq_uri
+    export Coffer__RabbitMq__Queue=coffer.bench.$(basename "$run_dir")
+  fi
+  # The hosted server gets the GC a `coffer serve` process has (the generator's own settings are for sharing the machine).
+  jobs_exit=0
+  DOTNET_gcServer=1 DOTNET_gcConcurrent=1 dotnet "$bench_dll" jobs --jobs "$job_count" --label "$label" \
+    --json "$run_dir/coffer.json" --out "$run_dir/summary.txt" \
+    2> >(tee "$run_dir/coffer-progress.log" >&2) >"$run_dir/server.log" || jobs_exit=$?
+  section "Summary ($run_dir)"
+  if [[ -f $run_dir/summary.txt ]]; then
+    echo "machine load after the run: $(uptime | sed 's/.*load average/load average/')" >>"$run_dir/summary.txt"
+    cat "$run_dir/summary.txt"
+  else
+    tail -20 "$run_dir/server.log"
+    warn "the jobs run wrote no result (exit code $jobs_exit)"
+  fi
+  exit "$jobs_exit"
+fi
 
 # --------------------------------------------------------------- server
 section "Migrating and starting the server"

@@ -87,6 +87,9 @@ public static class PlatformModel
             job.HasIndex(j => new { j.Status, j.NextRunAt });
             job.HasIndex(j => new { j.TenantId, j.Status, j.Id });
             job.HasIndex(j => new { j.Status, j.FinishedAt });
+            // The RabbitMQ relay looks for due jobs never published (dispatched_at NULL) or published long ago; without this
+            // it would read past every published job still waiting in the broker on each poll.
+            job.HasIndex(j => new { j.DispatchedAt, j.Status, j.NextRunAt });
         });
 
         modelBuilder.Entity<WebhookReceipt>(receipt =>

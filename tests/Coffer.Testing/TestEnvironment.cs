@@ -10,4 +10,8 @@ public static class TestEnvironment
     public static string PostgresApp =>
         Environment.GetEnvironmentVariable("COFFER_TEST_PG_APP")
         ?? "Host=127.0.0.1;Port=5432;Username=coffer_app;Password=coffer_app";
+
+    /// <summary>The shared broker of the test run (guest may only connect over loopback, which is where it listens).</summary>
+    public static string RabbitMq =>
+        Environment.GetEnvironmentVariable("COFFER_TEST_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/";
 }

@@ -1,3 +1,4 @@
+using Coffer.Bench.Jobs;
 using Coffer.Bench.Pgbench;
 using Coffer.Bench.Reporting;
 using Coffer.Bench.Transfers;
@@ -36,6 +37,18 @@ internal static class BenchCli
             --json PATH  --label TEXT  --scenario NAME
             (connection: the standard PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE)
 
+          jobs        Host Coffer in this process with a no-op job type and measure jobs per second end to end
+                      (enqueue → transport → claim → success committed), for the transport the environment selects.
+            --jobs N                  jobs measured (default 20000)
+            --batch B                 jobs per enqueue transaction (default 100)
+            --warmup W                jobs run first, not measured (default 2000)
+            --idle I                  jobs run one at a time on the idle system, for the pickup latency (default 200)
+            --timeout S               give up after S seconds (default 600)
+            --label TEXT  --json PATH
+            (the server's configuration is the environment's, as for coffer serve: Coffer__Database__Provider,
+             ConnectionStrings__Coffer, Coffer__Jobs__Transport, Coffer__RabbitMq__Uri, Coffer__Jobs__Concurrency ...;
+             the schema must be migrated)
+
           compare     Print Coffer against the pgbench baseline and the design targets.
             --coffer PATH.json  [--pgbench PATH.json]  [--out PATH.txt]
         """;
@@ -54,6 +67,7 @@ internal static class BenchCli
             {
                 "transfers" => await TransfersCommand.RunAsync(TransfersOptions.Read(options)),
                 "pgbench" => await PgbenchCommand.RunAsync(PgbenchOptions.Read(options)),
+                "jobs" => await JobsCommand.RunAsync(JobsOptions.Read(options)),
                 "compare" => CompareCommand.Run(CompareOptions.Read(options)),
                 _ => throw new UsageException($"Unknown verb '{args[0]}'."),
             };

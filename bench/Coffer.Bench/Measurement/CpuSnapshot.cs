@@ -6,12 +6,12 @@ namespace Coffer.Bench.Measurement;
 /// <summary>
 /// CPU time consumed so far, read from Linux /proc: the whole machine (/proc/stat), the Coffer server
 /// (one pid), PostgreSQL (every <c>postgres</c> process, plus the postmaster's reaped children so that
-/// backends that exited inside the window still count) and this process (plus its reaped children,
-/// e.g. pgbench). Two snapshots bracket a window; <see cref="CpuWindow"/> is their difference.
+/// backends that exited inside the window still count), RabbitMQ (every <c>beam.smp</c>, the Erlang VM) and this
+/// process (plus its reaped children, e.g. pgbench). Two snapshots bracket a window; <see cref="CpuWindow"/> is their difference.
 /// On a machine without /proc every figure is zero and <see cref="Available"/> is false.
 /// </summary>
 internal sealed record CpuSnapshot(
-    bool Available, long TakenAtTicks, long MachineBusy, long MachineTotal, long Server, long Postgres, long Self)
+    bool Available, long TakenAtTicks, long MachineBusy, long MachineTotal, long Server, long Postgres, long Self, long Broker = 0)
 {
     /// <summary>USER_HZ: the unit of /proc times, 100 on every mainstream Linux architecture.</summary>
     public const double ClockTicksPerSecond = 100.0;
@@ -24,7 +24,7 @@ internal sealed record CpuSnapshot(
             return new CpuSnapshot(false, now, 0, 0, 0, 0, 0);
         }
         var (busy, total) = ReadMachine();
-        long server = 0, postgres = 0, self = 0;
+        long server = 0, postgres = 0, self = 0, broker = 0;
         var processes = ReadProcesses();
         var selfPid = Environment.ProcessId;
         foreach (var p in processes.Values)
@@ -37,13 +37,17 @@ internal sealed record CpuSnapshot(
             {
                 self = p.UserSystem + p.ChildrenUserSystem;
             }
+            if (p.Command == "beam.smp")
+            {
+                broker += p.UserSystem;
+            }
             if (p.Command == "postgres")
             {
                 var isPostmaster = !processes.TryGetValue(p.ParentPid, out var parent) || parent.Command != "postgres";
                 postgres += p.UserSystem + (isPostmaster ? p.ChildrenUserSystem : 0);
             }
         }
-        return new CpuSnapshot(true, now, busy, total, server, postgres, self);
+        return new CpuSnapshot(true, now, busy, total, server, postgres, self, broker);
     }
 
     /// <summary>Peak and current resident set of a process in MiB (VmHWM, VmRSS), or nulls when unknown.</summary>
@@ -118,10 +122,13 @@ internal sealed record CpuSnapshot(
     }
 }
 
-/// <summary>CPU seconds spent between two snapshots, by whom. "Other" is the rest of the machine (other tenants, the kernel).</summary>
+/// <summary>
+/// CPU seconds spent between two snapshots, by whom. "Other" is the rest of the machine (RabbitMQ, other tenants, the
+/// kernel); <see cref="BrokerSeconds"/> is RabbitMQ's part of it.
+/// </summary>
 internal sealed record CpuWindow(
     double WindowSeconds, int MachineCores, double MachineBusySeconds, double ServerSeconds, double PostgresSeconds,
-    double LoadGeneratorSeconds, double OtherSeconds)
+    double LoadGeneratorSeconds, double OtherSeconds, double BrokerSeconds = 0)
 {
     public static CpuWindow? Between(CpuSnapshot start, CpuSnapshot end)
     {
@@ -136,7 +143,7 @@ internal sealed record CpuWindow(
         var postgres = Seconds(end.Postgres - start.Postgres);
         var self = Seconds(end.Self - start.Self);
         return new CpuWindow(window, Environment.ProcessorCount, busy, server, postgres, self,
-            Math.Max(0, busy - server - postgres - self));
+            Math.Max(0, busy - server - postgres - self), Seconds(end.Broker - start.Broker));
     }
 
     /// <summary>"server 1.10 cores, postgres 0.62, generator 0.21, other 0.05 (machine 1.98 of 2 busy)".</summary>

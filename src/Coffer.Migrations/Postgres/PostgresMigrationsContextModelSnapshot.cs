@@ -798,6 +798,8 @@ namespace Coffer.Migrations.Postgres
 
                     b.HasIndex("Status", "NextRunAt");
 
+                    b.HasIndex("DispatchedAt", "Status", "NextRunAt");
+
                     b.HasIndex("TenantId", "Status", "Id");
 
                     b.ToTable("jobs", null, t =>

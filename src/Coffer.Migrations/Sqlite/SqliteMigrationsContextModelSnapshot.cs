@@ -793,6 +793,8 @@ namespace Coffer.Migrations.Sqlite
 
                     b.HasIndex("Status", "NextRunAt");
 
+                    b.HasIndex("DispatchedAt", "Status", "NextRunAt");
+
                     b.HasIndex("TenantId", "Status", "Id");
 
                     b.ToTable("jobs", null, t =>

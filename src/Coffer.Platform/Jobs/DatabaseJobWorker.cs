@@ -16,8 +16,7 @@ internal sealed partial class DatabaseJobWorker(
 {
     private readonly CancellationTokenSource _abort = new();
 
-    /// <summary>Who holds a lease: host, process and this worker instance.</summary>
-    public string LeaseOwner { get; } = Tail($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 100);
+    public string LeaseOwner { get; } = JobRunner.NewLeaseOwner();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,8 +51,6 @@ internal sealed partial class DatabaseJobWorker(
         }
         await Task.WhenAll(running);
     }
-
-    private static string Tail(string text, int length) => text.Length <= length ? text : text[^length..];
 
     public override void Dispose()
     {

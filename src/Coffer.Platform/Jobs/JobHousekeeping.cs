@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Coffer.Platform.Jobs;
 
 /// <summary>
-/// Worker chores over the jobs table: samples jobs by type and status and the queue lag for the metrics (every 15 s), and
+/// Worker chores over the jobs table: samples jobs by type and status, the queue lag and (RabbitMQ transport) the outbox
+/// for the metrics (every 15 s), and
 /// applies retention (every 10 minutes): succeeded jobs 24 h and at most 1000 kept, dead and discarded ones 7 days.
 /// </summary>
 internal sealed partial class JobHousekeeping(
@@ -47,7 +48,11 @@ internal sealed partial class JobHousekeeping(
         var census = await session.QueryAsync(JobStore.Census(), r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken);
         var oldest = await session.QueryAsync(JobStore.OldestDue(now),
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(0), cancellationToken);
-        metrics.Sampled(census, oldest is [{ } due] ? now - due : TimeSpan.Zero);
+        // The database transport has no outbox: its workers claim due jobs straight from the table.
+        long? outbox = settings.Transport == JobTransport.RabbitMq
+            ? (await session.QueryAsync(JobStore.Outbox(now), r => r.GetInt64(0), cancellationToken)).Single()
+            : null;
+        metrics.Sampled(census, oldest is [{ } due] ? now - due : TimeSpan.Zero, outbox);
     }
 
     internal async Task<int> PurgeAsync(CancellationToken cancellationToken)

@@ -5,7 +5,8 @@ namespace Coffer.Platform.Jobs;
 
 /// <summary>
 /// Job instruments (meter <c>Coffer.Platform</c>): attempts by type and outcome, attempt duration, and — sampled by the
-/// workers from the table — jobs by type and status and the queue lag (age of the oldest due job). The type label is a
+/// workers from the table — jobs by type and status, the queue lag (age of the oldest due job) and the RabbitMQ outbox
+/// (due jobs not yet published; no label). The type label is a
 /// registered job type ("other" for rows of types this process does not know).
 /// </summary>
 public sealed class JobMetrics
@@ -15,6 +16,7 @@ public sealed class JobMetrics
     private readonly HashSet<string> _knownTypes;
     private volatile IReadOnlyList<(string Type, string Status, long Count)> _census = [];
     private double _queueLagSeconds;
+    private long _outbox = -1; // -1: not sampled (the database transport has no outbox)
 
     public JobMetrics(IMeterFactory meterFactory, JobHandlerRegistry handlers)
     {
@@ -30,6 +32,9 @@ public sealed class JobMetrics
             description: "Jobs in the table by type and status (sampled by workers).");
         meter.CreateObservableGauge("coffer.job.queue_lag", () => Volatile.Read(ref _queueLagSeconds), unit: "s",
             description: "Age of the oldest job that is due and not yet running (0 when none waits).");
+        meter.CreateObservableGauge("coffer.job.outbox",
+            () => Interlocked.Read(ref _outbox) is >= 0 and var outbox ? [new Measurement<long>(outbox)] : Array.Empty<Measurement<long>>(),
+            description: "Due jobs not yet published to RabbitMQ (the RabbitMQ transport's outbox; grows while the broker is unreachable).");
     }
 
     public string LabelOf(string type) => _knownTypes.Contains(type) ? type : "other";
@@ -41,9 +46,10 @@ public sealed class JobMetrics
         _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("type", label));
     }
 
-    internal void Sampled(IEnumerable<(string Type, string Status, long Count)> census, TimeSpan queueLag)
+    internal void Sampled(IEnumerable<(string Type, string Status, long Count)> census, TimeSpan queueLag, long? outbox)
     {
         _census = census.GroupBy(c => (Type: LabelOf(c.Type), c.Status)).Select(g => (g.Key.Type, g.Key.Status, g.Sum(c => c.Count))).ToList();
         Volatile.Write(ref _queueLagSeconds, Math.Max(0, queueLag.TotalSeconds));
+        Interlocked.Exchange(ref _outbox, outbox ?? -1);
     }
 }

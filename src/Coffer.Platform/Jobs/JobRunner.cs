@@ -18,6 +18,13 @@ public sealed partial class JobRunner(
 {
     public const int MaxErrorLength = 2000;
 
+    /// <summary>A worker's name in the leases it holds: host, process and a fresh id (its last 100 characters, the column's size).</summary>
+    internal static string NewLeaseOwner()
+    {
+        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+        return owner.Length <= 100 ? owner : owner[^100..];
+    }
+
     /// <summary>Runs <paramref name="job"/>, leased to <paramref name="leaseOwner"/>. Returns false when the attempt was released unfinished.</summary>
     public async Task<bool> RunAsync(Job job, string leaseOwner, CancellationToken stopping)
     {

@@ -5,8 +5,15 @@ namespace Coffer.Platform.Jobs;
 /// <summary>How a job type retries: attempts, and the first backoff (doubled each attempt).</summary>
 public sealed record JobTypeSettings(int MaxAttempts, TimeSpan FirstBackoff);
 
+/// <summary>How jobs reach the workers: the database itself (polled, the embedded default) or RabbitMQ (production).</summary>
+public enum JobTransport
+{
+    Database,
+    RabbitMq,
+}
+
 /// <summary>
-/// <c>Coffer:Jobs:*</c>: worker concurrency, polling, the lease (how long an attempt may run before another
+/// <c>Coffer:Jobs:*</c>: the transport, worker concurrency, polling, the lease (how long an attempt may run before another
 /// worker may take the job), retries (3 attempts, backoff 2 s then 4 s … ± 20 % by default; per type under
 /// <c>Types:&lt;type&gt;</c>) and retention.
 /// </summary>
@@ -20,7 +27,8 @@ public sealed record JobSettings(
     TimeSpan SucceededRetention,
     int SucceededKept,
     TimeSpan FailedRetention,
-    TimeSpan ShutdownGrace)
+    TimeSpan ShutdownGrace,
+    JobTransport Transport = JobTransport.Database)
 {
     public const int MaxConcurrency = 64;
 
@@ -48,10 +56,18 @@ public sealed record JobSettings(
             TimeSpan.FromHours(section.GetValue("SucceededRetentionHours", 24.0)),
             section.GetValue("SucceededKept", 1000),
             TimeSpan.FromDays(section.GetValue("FailedRetentionDays", 7.0)),
-            TimeSpan.FromSeconds(section.GetValue("ShutdownGraceSeconds", 20.0)));
+            TimeSpan.FromSeconds(section.GetValue("ShutdownGraceSeconds", 20.0)),
+            TransportOf(section["Transport"]));
         settings.Validate();
         return settings;
     }
+
+    private static JobTransport TransportOf(string? value) => (value ?? "database").ToLowerInvariant() switch
+    {
+        "database" => JobTransport.Database,
+        "rabbitmq" => JobTransport.RabbitMq,
+        _ => throw new InvalidOperationException($"Coffer:Jobs:Transport must be database or rabbitmq, not '{value}'."),
+    };
 
     private void Validate()
     {

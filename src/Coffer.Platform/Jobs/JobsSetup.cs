@@ -1,4 +1,6 @@
+using Coffer.Platform.Health;
 using Coffer.Platform.Hosting;
+using Coffer.Platform.Jobs.RabbitMq;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -6,21 +8,39 @@ namespace Coffer.Platform.Jobs;
 
 /// <summary>
 /// Durable jobs: enqueued in the transaction of the change that causes them (<see cref="JobQueue"/>), claimed under a lease
-/// by workers (in <c>serve</c>, or <c>serve --role worker</c>), retried with backoff, dead after the last attempt.
+/// by workers (in <c>serve</c>, or <c>serve --role worker</c>), retried with backoff, dead after the last attempt. The
+/// transport (<c>Coffer:Jobs:Transport</c>) decides how workers learn of due jobs: by polling the table (<c>database</c>,
+/// the default) or from RabbitMQ (<c>rabbitmq</c>: a relay publishes the outbox, consumers claim what the messages name).
 /// </summary>
 public static class JobsSetup
 {
     public static IServiceCollection AddCofferJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(JobSettings.FromConfiguration(configuration));
+        var settings = JobSettings.FromConfiguration(configuration);
+        services.AddSingleton(settings);
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<JobRunner>();
         services.AddScoped<JobQueue>();
+        if (settings.Transport == JobTransport.RabbitMq)
+        {
+            // Read now, so that a missing or malformed URI stops the process at start-up.
+            services.AddSingleton(RabbitMqSettings.FromConfiguration(configuration, settings));
+            services.AddSingleton<RabbitMqConnection>();
+            services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthEndpoints.ReadyTag]);
+        }
         if (ServerRoles.RunsWorkers(configuration))
         {
-            services.AddHostedService<DatabaseJobWorker>();
+            if (settings.Transport == JobTransport.RabbitMq)
+            {
+                services.AddHostedService<JobRelay>();
+                services.AddHostedService<RabbitMqJobConsumer>();
+            }
+            else
+            {
+                services.AddHostedService<DatabaseJobWorker>();
+            }
             services.AddHostedService<JobHousekeeping>();
         }
         return services;

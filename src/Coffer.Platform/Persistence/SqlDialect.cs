@@ -16,4 +16,8 @@ public static class SqlDialect
     /// <summary>Row locks on PostgreSQL; SQLite's single writer already holds the database lock.</summary>
     public static string ForUpdate(this DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "";
+
+    /// <summary>Skips rows other transactions have locked (PostgreSQL); SQLite's single writer never meets one.</summary>
+    public static string SkipLocked(this DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
 }

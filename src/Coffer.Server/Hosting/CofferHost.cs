@@ -9,7 +9,13 @@ namespace Coffer.Server.Hosting;
 /// <summary>Composes the modules into one web application. Holds no business logic.</summary>
 public static class CofferHost
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, services: null);
+
+    /// <param name="services">
+    /// Adds to the composition after the modules, before the host is built: how the benchmark hosts Coffer in its own
+    /// process with a no-op job type (tests use <c>WebApplicationFactory</c> instead).
+    /// </param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? services)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -27,6 +33,7 @@ public static class CofferHost
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaStartupCheck>());
         builder.Services.AddHostedService<StartupBanner>();
         builder.Services.AddCofferOpenApi();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UsePlatform();

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Coffer.Platform.Hosting;
 using Coffer.Platform.Identity;
+using Coffer.Platform.Jobs;
+using Coffer.Platform.Jobs.RabbitMq;
 using Coffer.Platform.Persistence;
 using Microsoft.Extensions.Configuration;
 
@@ -122,7 +124,7 @@ public sealed partial class KubernetesObjectTests
         Assert.Equal(("coffer-redis", true), SecretRef(env, "Coffer__Redis__ConnectionString"));
         Assert.Equal(("coffer-data-keys", false), SecretRef(env, "Coffer__Protection__Keys__1"));
         Assert.Equal(("coffer-webhooks", true), SecretRef(env, "Coffer__Webhooks__payments__Secrets__0"));
-        Assert.Equal(("coffer-rabbitmq", true), SecretRef(env, "Coffer__RabbitMq__Uri"));
+        Assert.Equal(("coffer-rabbitmq", false), SecretRef(env, "Coffer__RabbitMq__Uri")); // the rabbitmq transport needs it
         Assert.DoesNotContain(env, e => e["name"].Text == "ConnectionStrings__CofferMigrations");
         Assert.DoesNotContain(env, e => e["valueFrom"]["secretKeyRef"]["name"].Text == "coffer-database-migrations");
     }
@@ -166,6 +168,8 @@ public sealed partial class KubernetesObjectTests
         Assert.False(jwt.UsesDevelopmentKey, $"{workload} configures no signing key.");
         Assert.Equal(configMap["Coffer__Auth__Issuer"].RequiredText, jwt.Issuer);
         Assert.Equal(configMap["Coffer__Auth__Audience"].RequiredText, jwt.Audience);
+        Assert.Equal(JobTransport.RabbitMq, JobSettings.FromConfiguration(configuration).Transport);
+        Assert.Equal("secret:coffer-rabbitmq/uri", configuration[RabbitMqSettings.UriKey]);
     }
 
     [Fact]

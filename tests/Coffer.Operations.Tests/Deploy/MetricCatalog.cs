@@ -30,6 +30,7 @@ internal static partial class MetricCatalog
         "coffer_jobs",
         "coffer_job_attempts_total",
         "coffer_job_queue_lag_seconds",
+        "coffer_job_outbox",
         "coffer_provider_calls_total",
         "coffer_provider_circuit_state",
         // Histograms are named by the series PromQL reads: their buckets.
