@@ -75,18 +75,22 @@ public sealed class JobApiTests
         Assert.Equal("customer cancelled", trail.GetProperty("items")[1].GetProperty("after").GetProperty("reason").GetString());
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task JobSpan_IsLinkedToTheTraceThatEnqueuedIt()
+    [Theory(Timeout = 60_000)]
+    [InlineData("database")]
+    [InlineData("rabbitmq")]
+    public async Task JobSpan_IsLinkedToTheTraceThatEnqueuedIt_OnEitherTransport(string transport)
     {
+        await using var queue = transport == "rabbitmq" ? new RabbitMq.RabbitMqTestQueue(TestEnvironment.RabbitMq) : null;
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == CofferTelemetry.Work.Name,
+            ShouldListenTo = source => source.Name == CofferTelemetry.Prefix + ".Work", // not CofferTelemetry.Work: it may not exist yet
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var server = await CofferTestServer.StartAsync(DatabaseProvider.Sqlite, FastPolling, ScriptedJobs.Register);
+        await using var server = await CofferTestServer.StartAsync(DatabaseProvider.Sqlite, queue?.Settings(FastPolling) ?? FastPolling,
+            ScriptedJobs.Register);
         using var source = new ActivitySource("Coffer.Tests.Enqueue");
         using var enqueueListener = new ActivityListener
         {
