@@ -14,8 +14,8 @@ public enum JobTransport
 
 /// <summary>
 /// <c>Coffer:Jobs:*</c>: the transport, worker concurrency, polling, the lease (how long an attempt may run before another
-/// worker may take the job), retries (3 attempts, backoff 2 s then 4 s … ± 20 % by default; per type under
-/// <c>Types:&lt;type&gt;</c>) and retention.
+/// worker may take the job), retries (the first attempt and 3 retries after 2 s, 4 s and 8 s ± 20 % by default;
+/// per type under <c>Types:&lt;type&gt;</c>) and retention.
 /// </summary>
 public sealed record JobSettings(
     int Concurrency,
@@ -32,13 +32,16 @@ public sealed record JobSettings(
 {
     public const int MaxConcurrency = 64;
 
+    /// <summary>The first attempt and three retries, after 2 s, 4 s and 8 s (± jitter).</summary>
+    public const int DefaultMaxAttempts = 4;
+
     public JobTypeSettings For(string type) => Types.GetValueOrDefault(type) ?? Defaults;
 
     public static JobSettings FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection("Coffer:Jobs");
         var defaults = new JobTypeSettings(
-            section.GetValue("MaxAttempts", 3),
+            section.GetValue("MaxAttempts", DefaultMaxAttempts),
             TimeSpan.FromSeconds(section.GetValue("FirstBackoffSeconds", 2.0)));
         var types = section.GetSection("Types").GetChildren().ToDictionary(
             child => child.Key,

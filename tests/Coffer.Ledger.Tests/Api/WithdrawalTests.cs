@@ -99,7 +99,7 @@ public sealed class WithdrawalTests
         var accepted = await (await alice.PostJsonAsync("/api/v1/withdrawals", Withdrawal(wallet, 4_000))).ExpectAsync(HttpStatusCode.Accepted);
         var jobId = accepted.GetProperty("jobId").GetGuid();
         var dead = await ops.WaitForJobAsync(jobId, j => j.GetProperty("status").GetString() == "dead", TimeSpan.FromSeconds(60));
-        Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
+        Assert.Equal(4, dead.GetProperty("attempts").GetInt32());
         var withdrawalId = accepted.GetProperty("withdrawalId").GetGuid();
         Assert.Equal("queued", (await (await ops.GetAsync($"/api/v1/withdrawals/{withdrawalId}")).ExpectAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         Assert.Equal(6_000, (await alice.BalanceAsync(wallet)).GetProperty("available").GetInt64()); // still held

@@ -24,7 +24,7 @@ public sealed class JobLifecycleTests
         var id = await server.EnqueueAsync(new JobScript(Note: "hello"));
         var job = await server.Customer("alice").WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "succeeded");
         Assert.Equal(1, job.GetProperty("attempts").GetInt32());
-        Assert.Equal(3, job.GetProperty("maxAttempts").GetInt32());
+        Assert.Equal(4, job.GetProperty("maxAttempts").GetInt32());
         Assert.Equal("hello", job.GetProperty("result").GetProperty("note").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, job.GetProperty("nextRunAt").ValueKind);
         Assert.Equal(1, server.JobLog().AttemptsOf(id));
@@ -54,7 +54,7 @@ public sealed class JobLifecycleTests
     [Theory(Timeout = 60_000)]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
-    public async Task TransientFailures_RetryAt2And4Seconds_ThenDead_AndReplaySucceeds(DatabaseProvider provider)
+    public async Task TransientFailures_RetryAfter2_4_8Seconds_ThenDead_AndReplaySucceeds(DatabaseProvider provider)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await CofferTestServer.StartAsync(provider, FastPolling, services =>
@@ -63,10 +63,10 @@ public sealed class JobLifecycleTests
             services.AddSingleton<TimeProvider>(clock);
         });
         var ops = server.Operator();
-        var id = await server.EnqueueAsync(new JobScript(FailAttempts: 3));
+        var id = await server.EnqueueAsync(new JobScript(FailAttempts: 4));
 
-        var expected = new[] { 2.0, 4.0 };
-        for (var attempt = 1; attempt <= 2; attempt++)
+        var expected = new[] { 2.0, 4.0, 8.0 };
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
             var failedAt = clock.GetUtcNow();
             var failed = await ops.WaitForJobAsync(id, j => j.GetProperty("attempts").GetInt32() == attempt && j.GetProperty("status").GetString() == "failed");
@@ -79,7 +79,7 @@ public sealed class JobLifecycleTests
             clock.Advance(TimeSpan.FromSeconds(expected[attempt - 1] * 1.2 + 0.1));
         }
         var dead = await ops.WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "dead");
-        Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
+        Assert.Equal(4, dead.GetProperty("attempts").GetInt32());
         Assert.Equal(0, await EffectsAsync(server, id));
 
         var dlq = await (await ops.GetAsync("/api/v1/admin/jobs?status=dead")).ExpectAsync(HttpStatusCode.OK);
@@ -88,7 +88,7 @@ public sealed class JobLifecycleTests
         Assert.Equal("queued", replayed.GetProperty("status").GetString());
         var succeeded = await ops.WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "succeeded");
         Assert.Equal(1, succeeded.GetProperty("attempts").GetInt32());
-        Assert.Equal(4, server.JobLog().AttemptsOf(id));
+        Assert.Equal(5, server.JobLog().AttemptsOf(id));
         Assert.Equal(1, await EffectsAsync(server, id));
     }
 

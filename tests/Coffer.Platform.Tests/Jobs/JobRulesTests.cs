@@ -75,14 +75,17 @@ public sealed class JobRulesTests
     }
 
     [Fact]
-    public void Settings_DefaultTo3Attempts_2sBackoff_AndReadPerTypeOverrides()
+    public void Settings_DefaultTo4Attempts_ThatIs3RetriesAfter2_4_8s_AndReadPerTypeOverrides()
     {
         var settings = JobSettings.FromConfiguration(Configuration(new()
         {
             ["Coffer:Jobs:Types:payout:MaxAttempts"] = "5",
             ["Coffer:Jobs:Types:payout:FirstBackoffSeconds"] = "10",
         }));
-        Assert.Equal(new JobTypeSettings(3, TimeSpan.FromSeconds(2)), settings.For("anything"));
+        Assert.Equal(new JobTypeSettings(4, TimeSpan.FromSeconds(2)), settings.For("anything"));
+        var delays = Enumerable.Range(1, 3).Select(a => JobRetryPolicy.NextDelay(a, settings.For("anything"), 0, new Random(1))!.Value.TotalSeconds);
+        Assert.Equal([2.0, 4.0, 8.0], delays);
+        Assert.Null(JobRetryPolicy.NextDelay(4, settings.For("anything"), 0, new Random(1)));
         Assert.Equal(new JobTypeSettings(5, TimeSpan.FromSeconds(10)), settings.For("payout"));
         Assert.Equal(TimeSpan.FromHours(24), settings.SucceededRetention);
         Assert.Equal(1000, settings.SucceededKept);

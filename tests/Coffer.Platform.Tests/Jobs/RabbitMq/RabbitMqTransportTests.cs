@@ -51,10 +51,10 @@ public sealed class RabbitMqTransportTests
             services.AddSingleton<TimeProvider>(clock);
         });
         var ops = server.Operator();
-        var id = await server.EnqueueAsync(new JobScript(FailAttempts: 3));
+        var id = await server.EnqueueAsync(new JobScript(FailAttempts: 4));
 
-        var expected = new[] { 2.0, 4.0 };
-        for (var attempt = 1; attempt <= 2; attempt++)
+        var expected = new[] { 2.0, 4.0, 8.0 };
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
             var failedAt = clock.GetUtcNow();
             var failed = await ops.WaitForJobAsync(id, j => j.GetProperty("attempts").GetInt32() == attempt && j.GetProperty("status").GetString() == "failed");
@@ -67,14 +67,14 @@ public sealed class RabbitMqTransportTests
             clock.Advance(TimeSpan.FromSeconds(expected[attempt - 1] * 1.2 + 0.1));
         }
         var dead = await ops.WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "dead");
-        Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
+        Assert.Equal(4, dead.GetProperty("attempts").GetInt32());
         Assert.False((await EffectsAsync(server)).ContainsKey(id));
 
         var replayed = await (await ops.PostJsonAsync($"/api/v1/admin/jobs/{id}/replay", new { })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("queued", replayed.GetProperty("status").GetString());
         var succeeded = await ops.WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "succeeded");
         Assert.Equal(1, succeeded.GetProperty("attempts").GetInt32());
-        Assert.Equal(4, server.JobLog().AttemptsOf(id));
+        Assert.Equal(5, server.JobLog().AttemptsOf(id));
         Assert.Equal(1, (await EffectsAsync(server)).GetValueOrDefault(id));
         Assert.Empty(await queue.DrainAsync(queue.DeadLetterQueue)); // the broker's dead letters are not the jobs' dead-letter queue
     }
