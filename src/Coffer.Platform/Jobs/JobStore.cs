@@ -32,14 +32,32 @@ internal static class JobStore
     /// </summary>
     public static SqlStatement Claim(DatabaseProvider provider, string owner, int limit, DateTimeOffset now, TimeSpan lease) => SqlStatement.Tagged(
         "jobs.claim",
-        $"""
-        UPDATE jobs SET {Lease}
-        WHERE id IN (
-            SELECT id FROM jobs WHERE {Due}
-            ORDER BY next_run_at
-            LIMIT @limit{provider.SkipLocked()})
-        RETURNING {Job.Columns}
-        """,
+        provider == DatabaseProvider.Postgres
+            // One ordered, limited range of the (status, next_run_at) index per kind of due job, each locked with SKIP
+            // LOCKED: a single "due" predicate ORed across statuses cannot be read in next_run_at order from the index,
+            // so PostgreSQL scanned and sorted every due row on every claim (8 ms at 22,000 queued). At most 3 × limit
+            // rows are locked, and the ones not taken are released with the claim's commit.
+            ? $"""
+              WITH queued AS (
+                  SELECT id, next_run_at FROM jobs WHERE status = '{JobStatus.Queued}' AND next_run_at <= @now
+                  ORDER BY next_run_at LIMIT @limit FOR UPDATE SKIP LOCKED),
+              failed AS (
+                  SELECT id, next_run_at FROM jobs WHERE status = '{JobStatus.Failed}' AND next_run_at <= @now
+                  ORDER BY next_run_at LIMIT @limit FOR UPDATE SKIP LOCKED),
+              expired AS (
+                  SELECT id, next_run_at FROM jobs WHERE status = '{JobStatus.Running}' AND lease_expires_at < @now
+                  ORDER BY next_run_at LIMIT @limit FOR UPDATE SKIP LOCKED)
+              UPDATE jobs SET {Lease}
+              WHERE {Due} AND id IN (
+                  SELECT id FROM (SELECT * FROM queued UNION ALL SELECT * FROM failed UNION ALL SELECT * FROM expired) due
+                  ORDER BY next_run_at LIMIT @limit)
+              RETURNING {Job.Columns}
+              """
+            : $"""
+              UPDATE jobs SET {Lease}
+              WHERE id IN (SELECT id FROM jobs WHERE {Due} ORDER BY next_run_at LIMIT @limit)
+              RETURNING {Job.Columns}
+              """,
         ("owner", owner), ("leaseUntil", now + lease), ("now", now), ("limit", limit));
 
     /// <summary>
