@@ -19,8 +19,27 @@ internal static class DevelopmentDataKey
         {
             return Read(path);
         }
-        var key = RandomNumberGenerator.GetBytes(DataKeyRing.KeySizeBytes);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Processes (and threads) starting at once must agree on one key. A rename that refuses to overwrite is not enough
+        // everywhere (.NET falls back to check-then-rename where hard links are unavailable), so creators take turns under
+        // an exclusive lock file; whoever comes second finds the key and reads it.
+        var lockPath = Path.Combine(Path.GetDirectoryName(path)!, ".data-key.lock");
+        using (AcquireCreationLock(lockPath))
+        {
+            if (File.Exists(path))
+            {
+                return Read(path);
+            }
+            var created = Create(path);
+            // Removed once the key exists: a starter still waiting on it (or a new lock file) finds the key and reads it.
+            File.Delete(lockPath);
+            return created;
+        }
+    }
+
+    private static byte[] Create(string path)
+    {
+        var key = RandomNumberGenerator.GetBytes(DataKeyRing.KeySizeBytes);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         // Created with owner-only permissions from the start, so the key is never readable by others, not even briefly.
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -33,17 +52,24 @@ internal static class DevelopmentDataKey
             file.Write(key);
             file.Flush(flushToDisk: true);
         }
-        try
+        File.Move(temporary, path, overwrite: false); // complete before it appears: readers never see half a key
+        return key;
+    }
+
+    /// <summary>An exclusive handle on <paramref name="lockPath"/> (FileShare.None is enforced across .NET processes on Unix too).</summary>
+    private static FileStream AcquireCreationLock(string lockPath)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
         {
-            // Two processes starting at once must agree on one key: the first rename wins.
-            File.Move(temporary, path, overwrite: false);
-            return key;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-            CryptographicOperations.ZeroMemory(key);
-            return Read(path);
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10); // another starter is creating the key
+            }
         }
     }
 
