@@ -82,7 +82,7 @@ internal static class JobEndpoints
     private static Task<Results<Ok<JobResponse>, ProblemHttpResult>> Replay(
         Guid id, JobActionRequest request, ClaimsPrincipal user, DbSession session, AuditTrail audit, RecordClock clock, JobSignal signal,
         HttpContext http, CancellationToken cancellationToken) =>
-        ChangeAsync(id, request, reasonRequired: false, user, session, audit, http, "job.replayed", [JobStatus.Dead, JobStatus.Discarded],
+        ChangeAsync(id, request, reasonRequired: false, user, session, audit, http, "job.replayed", JobStatus.ReplayableFrom,
             job => JobStore.Replay(job.Id, clock.Now()),
             job => job with { Status = JobStatus.Queued, Attempts = 0, NextRunAt = clock.Now(), FinishedAt = null },
             signal.Notify, cancellationToken);
@@ -90,7 +90,7 @@ internal static class JobEndpoints
     private static Task<Results<Ok<JobResponse>, ProblemHttpResult>> Discard(
         Guid id, JobActionRequest request, ClaimsPrincipal user, DbSession session, AuditTrail audit, RecordClock clock, HttpContext http,
         CancellationToken cancellationToken) =>
-        ChangeAsync(id, request, reasonRequired: true, user, session, audit, http, "job.discarded", [JobStatus.Dead],
+        ChangeAsync(id, request, reasonRequired: true, user, session, audit, http, "job.discarded", JobStatus.DiscardableFrom,
             job => JobStore.Discard(job.Id, clock.Now()),
             job => job with { Status = JobStatus.Discarded },
             () => { }, cancellationToken);
@@ -101,7 +101,7 @@ internal static class JobEndpoints
     /// </summary>
     private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> ChangeAsync(
         Guid id, JobActionRequest request, bool reasonRequired, ClaimsPrincipal user, DbSession session, AuditTrail audit, HttpContext http,
-        string action, string[] from, Func<Job, SqlStatement> change, Func<Job, Job> after, Action onCommitted, CancellationToken cancellationToken)
+        string action, IReadOnlyList<string> from, Func<Job, SqlStatement> change, Func<Job, Job> after, Action onCommitted, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var reason = reasonRequired

@@ -20,14 +20,23 @@ public static class JobStatus
         Queued, Running, Succeeded, Failed, Dead, Discarded,
     };
 
+    /// <summary>What an operator may replay (back to <see cref="Queued"/>, fresh attempts): the dead-letter queue and what was discarded from it.</summary>
+    public static readonly IReadOnlyList<string> ReplayableFrom = [Dead, Discarded];
+
+    /// <summary>What an operator may discard: dead jobs only.</summary>
+    public static readonly IReadOnlyList<string> DiscardableFrom = [Dead];
+
+    /// <summary>SQL list of <paramref name="statuses"/>, for guards that must match these rules.</summary>
+    internal static string SqlList(IEnumerable<string> statuses) => string.Join(", ", statuses.Select(s => $"'{s}'"));
+
     /// <summary>The allowed moves; anything else is a bug and throws.</summary>
     public static bool CanMove(string from, string to) => (from, to) switch
     {
         (Queued or Failed, Running) => true,
         (Running, Succeeded or Failed or Dead or Queued) => true, // Queued: a lease released at shutdown
         (Running, Running) => true, // a lease that expired is claimed again
-        (Dead or Discarded, Queued) => true, // replay
-        (Dead, Discarded) => true,
+        (_, Queued) when ReplayableFrom.Contains(from) => true,
+        (_, Discarded) when DiscardableFrom.Contains(from) => true,
         _ => false,
     };
 }

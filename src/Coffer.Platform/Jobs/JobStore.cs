@@ -168,12 +168,15 @@ internal static class JobStore
         $"""
         UPDATE jobs SET status = '{JobStatus.Queued}', attempts = 0, next_run_at = @now, updated_at = @now, finished_at = NULL,
             dispatched_at = NULL
-        WHERE id = @id AND status IN ('{JobStatus.Dead}', '{JobStatus.Discarded}')
+        WHERE id = @id AND status IN ({JobStatus.SqlList(JobStatus.ReplayableFrom)})
         """,
         ("id", id), ("now", now));
 
     public static SqlStatement Discard(Guid id, DateTimeOffset now) => SqlStatement.Tagged("jobs.discard",
-        $"UPDATE jobs SET status = '{JobStatus.Discarded}', updated_at = @now WHERE id = @id AND status = '{JobStatus.Dead}'",
+        $"""
+        UPDATE jobs SET status = '{JobStatus.Discarded}', updated_at = @now
+        WHERE id = @id AND status IN ({JobStatus.SqlList(JobStatus.DiscardableFrom)})
+        """,
         ("id", id), ("now", now));
 
     /// <summary>Retention: succeeded jobs past their age or beyond the newest <paramref name="succeededKept"/>; finished failures past theirs.</summary>
