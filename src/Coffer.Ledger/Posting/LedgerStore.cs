@@ -70,19 +70,30 @@ internal sealed class LedgerStore(DbSession session, LedgerMetrics metrics)
     {
         EnsureTransaction();
         var written = transfers.ToList();
+        var changed = accounts.Where(a => a.Changed).OrderBy(a => a.Id).ToList();
         var statements = new List<SqlStatement>();
         // Transfers first: their foreign keys need no lock the deltas do not already hold.
-        statements.AddRange(written.Select(InsertTransfer));
-        foreach (var account in accounts.Where(a => a.Changed).OrderBy(a => a.Id))
+        // On PostgreSQL a batch travels as one set-based statement per table instead of one per row: a batch of
+        // 100 transfers is 2 statements, not 300 (each statement costs the server a parse/bind/execute cycle).
+        var setBased = session.Provider == DatabaseProvider.Postgres;
+        if (setBased && written.Count > 1)
         {
-            var (postedDebits, postedCredits, pendingDebits, pendingCredits) = account.Delta;
-            statements.Add(SqlStatement.Of(
-                """
-                UPDATE accounts SET posted_debits = posted_debits + @pd, posted_credits = posted_credits + @pc,
-                    pending_debits = pending_debits + @xd, pending_credits = pending_credits + @xc
-                WHERE id = @id
-                """,
-                ("pd", postedDebits), ("pc", postedCredits), ("xd", pendingDebits), ("xc", pendingCredits), ("id", account.Id)));
+            statements.Add(InsertTransfers(written));
+        }
+        else
+        {
+            statements.AddRange(written.Select(InsertTransfer));
+        }
+        if (setBased && changed.Count > 2)
+        {
+            statements.Add(ApplyDeltas(changed));
+        }
+        else
+        {
+            statements.AddRange(changed.Select(ApplyDelta));
+        }
+        foreach (var account in changed)
+        {
             account.MarkClean();
         }
         statements.AddRange(extra);
@@ -91,6 +102,34 @@ internal sealed class LedgerStore(DbSession session, LedgerMetrics metrics)
             session.OnCommitted(() => metrics.Committed(written));
         }
         return statements;
+    }
+
+    private static SqlStatement ApplyDelta(AccountSnapshot account)
+    {
+        var (postedDebits, postedCredits, pendingDebits, pendingCredits) = account.Delta;
+        return SqlStatement.Of(
+            """
+            UPDATE accounts SET posted_debits = posted_debits + @pd, posted_credits = posted_credits + @pc,
+                pending_debits = pending_debits + @xd, pending_credits = pending_credits + @xc
+            WHERE id = @id
+            """,
+            ("pd", postedDebits), ("pc", postedCredits), ("xd", pendingDebits), ("xc", pendingCredits), ("id", account.Id));
+    }
+
+    /// <summary>Every changed account's deltas in one UPDATE over parallel arrays (PostgreSQL only).</summary>
+    private static SqlStatement ApplyDeltas(IReadOnlyList<AccountSnapshot> accounts)
+    {
+        var deltas = accounts.Select(a => a.Delta).ToList();
+        return SqlStatement.Of(
+            """
+            UPDATE accounts a SET posted_debits = a.posted_debits + d.pd, posted_credits = a.posted_credits + d.pc,
+                pending_debits = a.pending_debits + d.xd, pending_credits = a.pending_credits + d.xc
+            FROM unnest(@ids, @pd, @pc, @xd, @xc) AS d(id, pd, pc, xd, xc)
+            WHERE a.id = d.id
+            """,
+            ("ids", accounts.Select(a => a.Id).ToArray()),
+            ("pd", deltas.Select(d => d.PostedDebits).ToArray()), ("pc", deltas.Select(d => d.PostedCredits).ToArray()),
+            ("xd", deltas.Select(d => d.PendingDebits).ToArray()), ("xc", deltas.Select(d => d.PendingCredits).ToArray()));
     }
 
     private static SqlStatement InsertTransfer(Transfer t) => SqlStatement.Of(
@@ -104,6 +143,23 @@ internal sealed class LedgerStore(DbSession session, LedgerMetrics metrics)
         ("amount", t.Amount), ("currency", t.Currency), ("code", t.Code), ("kind", t.Kind), ("pending", t.PendingId),
         ("reversal", t.ReversalOf), ("external", t.ExternalReference), ("description", t.Description),
         ("metadata", t.Metadata), ("created", t.CreatedAt));
+
+    /// <summary>Many transfers in one INSERT over parallel arrays, in list order (PostgreSQL only).</summary>
+    private static SqlStatement InsertTransfers(IReadOnlyList<Transfer> transfers) => SqlStatement.Of(
+        """
+        INSERT INTO transfers (id, tenant_id, debit_account_id, credit_account_id, amount, currency, code, kind,
+            pending_id, reversal_of, external_reference, description, metadata, created_at)
+        SELECT * FROM unnest(@id, @tenant, @debit, @credit, @amount, @currency, @code, @kind,
+            @pending, @reversal, @external, @description, @metadata, @created)
+        """,
+        ("id", transfers.Select(t => t.Id).ToArray()), ("tenant", transfers.Select(t => t.TenantId).ToArray()),
+        ("debit", transfers.Select(t => t.DebitAccountId).ToArray()), ("credit", transfers.Select(t => t.CreditAccountId).ToArray()),
+        ("amount", transfers.Select(t => t.Amount).ToArray()), ("currency", transfers.Select(t => t.Currency).ToArray()),
+        ("code", transfers.Select(t => t.Code).ToArray()), ("kind", transfers.Select(t => t.Kind).ToArray()),
+        ("pending", transfers.Select(t => t.PendingId).ToArray()), ("reversal", transfers.Select(t => t.ReversalOf).ToArray()),
+        ("external", transfers.Select(t => t.ExternalReference).ToArray()),
+        ("description", transfers.Select(t => t.Description).ToArray()), ("metadata", transfers.Select(t => t.Metadata).ToArray()),
+        ("created", transfers.Select(t => t.CreatedAt).ToArray()));
 
     public static SqlStatement InsertHold(Hold h) => SqlStatement.Of(
         """
