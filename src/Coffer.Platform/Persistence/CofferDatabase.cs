@@ -36,6 +36,27 @@ public sealed class CofferDatabase : IAsyncDisposable
     /// <summary>Held by the one SQLite writer of this process; unused on PostgreSQL.</summary>
     internal SemaphoreSlim SqliteWriteGate { get; } = new(1, 1);
 
+    private SqliteConnection? _sqliteWriter;
+
+    /// <summary>
+    /// The connection every SQLite write transaction of this process runs on, used only by the holder of
+    /// <see cref="SqliteWriteGate"/>. Each SQLite connection has its own page cache, and a connection must re-read every
+    /// page another connection changed; one writer connection keeps the pages its own transactions wrote, instead of
+    /// each pooled connection reading them back from the WAL inside the serial section.
+    /// </summary>
+    internal async ValueTask<SqliteConnection> SqliteWriterAsync(CancellationToken cancellationToken) =>
+        _sqliteWriter ??= await _sqlite!.RentWriterAsync(cancellationToken);
+
+    /// <summary>Closes a writer connection that failed; the next transaction opens a new one (gate holder only).</summary>
+    internal async ValueTask DiscardSqliteWriterAsync()
+    {
+        if (_sqliteWriter is { } writer)
+        {
+            _sqliteWriter = null;
+            await _sqlite!.ReturnAsync(writer, broken: true);
+        }
+    }
+
     public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         if (_postgres is not null)
@@ -98,6 +119,10 @@ public sealed class CofferDatabase : IAsyncDisposable
         }
         if (_sqlite is not null)
         {
+            if (_sqliteWriter is { } writer)
+            {
+                await _sqlite.ReturnAsync(writer, broken: true);
+            }
             await _sqlite.DisposeAsync();
         }
         SqliteWriteGate.Dispose();

@@ -11,13 +11,16 @@ namespace Coffer.Platform.Persistence;
 /// The unit of work of one request or job: one connection and at most one transaction at a time.
 /// Statements are sent in as few round trips as the engine allows: on PostgreSQL, BEGIN, deferred
 /// statements (such as the idempotency-key claim) and the caller's statements travel in one batch,
-/// and the final writes travel with COMMIT. On SQLite the same statements run one by one in-process.
+/// and the final writes travel with COMMIT. On SQLite the same statements run one by one in-process, and every
+/// transaction runs on the process's one writer connection under the writer gate (<see cref="CofferDatabase.SqliteWriterAsync"/>).
 /// Each round trip is a span of <see cref="CofferTelemetry.Database"/>; lock conflicts are counted by <see cref="Operation"/>.
 /// </summary>
 public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession> logger, PlatformMetrics? metrics = null) : IAsyncDisposable
 {
     private readonly List<Action> _onCommitted = [];
     private DbConnection? _connection;
+    /// <summary>The process's SQLite writer connection, while this session's transaction holds the writer gate.</summary>
+    private SqliteConnection? _writer;
     private SqliteTransaction? _sqliteTransaction;
     private bool _beginPending;
     private bool _holdsWriteGate;
@@ -62,7 +65,6 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         {
             throw new InvalidOperationException("A transaction is already open in this session.");
         }
-        var connection = await EnsureConnectionAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite)
         {
             if (!await database.SqliteWriteGate.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
@@ -71,14 +73,41 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
                     new SqliteException("Timed out waiting for the SQLite writer gate.", 5));
             }
             _holdsWriteGate = true;
-            _sqliteTransaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+            try
+            {
+                _writer = await database.SqliteWriterAsync(cancellationToken);
+                _sqliteTransaction = _writer.BeginTransaction(deferred: false);
+            }
+            catch (SqliteException exception)
+            {
+                await AbandonBeginAsync();
+                throw Translate(exception, "begin");
+            }
+            catch
+            {
+                await AbandonBeginAsync();
+                throw;
+            }
         }
         else
         {
+            await EnsureConnectionAsync(cancellationToken);
             _beginPending = true;
         }
         InTransaction = true;
         TransactionTouchedDatabase = false;
+    }
+
+    /// <summary>A SQLite BEGIN that failed: the writer connection is replaced and the gate given back.</summary>
+    private async Task AbandonBeginAsync()
+    {
+        if (_writer is not null)
+        {
+            await database.DiscardSqliteWriterAsync();
+            _writer = null;
+        }
+        _holdsWriteGate = false;
+        database.SqliteWriteGate.Release();
     }
 
     /// <summary>Queues a statement to run at the head of the next round trip of this transaction.</summary>
@@ -156,7 +185,14 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
         catch (DbException)
         {
             // A broken connection has no transaction left to roll back; drop it so the pool never reuses it.
-            await DropConnectionAsync();
+            if (_writer is not null)
+            {
+                await database.DiscardSqliteWriterAsync();
+            }
+            else
+            {
+                await DropConnectionAsync();
+            }
         }
         finally
         {
@@ -167,7 +203,7 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
     private async Task<(int[] Affected, List<T>? Rows)> RunAsync<T>(
         IReadOnlyList<SqlStatement> statements, SqlStatement? query, Func<DbDataReader, T>? map, CancellationToken cancellationToken)
     {
-        var connection = await EnsureConnectionAsync(cancellationToken);
+        var connection = _writer ?? await EnsureConnectionAsync(cancellationToken);
         var all = new List<SqlStatement>(_deferred.Count + statements.Count + 3);
         if (_beginPending)
         {
@@ -374,6 +410,7 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
     {
         _sqliteTransaction?.Dispose();
         _sqliteTransaction = null;
+        _writer = null;
         _beginPending = false;
         _deferred.Clear();
         _onCommitted.Clear();

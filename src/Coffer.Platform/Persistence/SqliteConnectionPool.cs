@@ -22,6 +22,9 @@ internal sealed class SqliteConnectionPool(string connectionString) : IAsyncDisp
     private readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> _statements = new();
     private volatile bool _disposed;
 
+    /// <summary>Page cache of the writer connection (negative: KiB), large enough to keep the hot B-tree pages.</summary>
+    public const int WriterCacheKibibytes = 65536;
+
     public async ValueTask<SqliteConnection> RentAsync(CancellationToken cancellationToken)
     {
         while (_idle.TryTake(out var idle))
@@ -32,6 +35,21 @@ internal sealed class SqliteConnectionPool(string connectionString) : IAsyncDisp
             }
             await DisposeAsync(idle);
         }
+        return await OpenAsync(cancellationToken);
+    }
+
+    /// <summary>A new connection for the process's writer (never pooled), with a larger page cache.</summary>
+    public async ValueTask<SqliteConnection> RentWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA cache_size=-{WriterCacheKibibytes};";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
