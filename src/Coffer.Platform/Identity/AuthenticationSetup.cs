@@ -21,9 +21,10 @@ public static class AuthenticationSetup
     public static IServiceCollection AddCofferAuthentication(this IServiceCollection services)
     {
         services.AddSingleton(sp => JwtSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new ValidatedTokenCache(sp.GetRequiredService<JwtSettings>(), sp.GetRequiredService<TimeProvider>()));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<JwtSettings, DatabaseOptions>((options, settings, database) =>
+            .Configure<JwtSettings, DatabaseOptions, ValidatedTokenCache>((options, settings, database, cache) =>
             {
                 List<SecurityKey>? keys = settings.Authority is not null ? null
                     : settings.UsesDevelopmentKey ? [DevelopmentSigningKey.LoadOrCreate(database.DataDirectory)]
@@ -50,6 +51,11 @@ public static class AuthenticationSetup
                     RoleClaimType = Caller.RoleClaim,
                 };
                 options.Events = new JwtBearerEvents { OnTokenValidated = RejectIncompleteIdentity };
+                if (settings.ValidationCacheSeconds > 0)
+                {
+                    options.TokenHandlers.Clear();
+                    options.TokenHandlers.Add(cache);
+                }
             });
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, InsufficientScopeResultHandler>();

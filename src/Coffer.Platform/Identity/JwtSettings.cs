@@ -11,6 +11,7 @@ namespace Coffer.Platform.Identity;
 /// <item>neither: the development key of the data directory (the embedded profile).</item>
 /// </list>
 /// <c>Issuer</c> defaults to the authority (else <c>coffer-dev</c>), <c>Audience</c> to <c>coffer</c>; clock skew is at most 30 s.
+/// <c>ValidationCacheSeconds</c> (default 120, 0 = off, at most 3600): how long a validated token is remembered (<see cref="ValidatedTokenCache"/>).
 /// </summary>
 public sealed record JwtSettings
 {
@@ -22,6 +23,7 @@ public sealed record JwtSettings
     public string? Authority { get; init; }
     public bool RequireHttpsMetadata { get; init; } = true;
     public int ClockSkewSeconds { get; init; } = 30;
+    public int ValidationCacheSeconds { get; init; } = 120;
 
     public bool UsesDevelopmentKey => SigningKeys.Count == 0 && Authority is null;
 
@@ -43,6 +45,7 @@ public sealed record JwtSettings
             Authority = authority,
             RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true),
             ClockSkewSeconds = Math.Clamp(section.GetValue("ClockSkewSeconds", 30), 0, 30),
+            ValidationCacheSeconds = Math.Clamp(section.GetValue("ValidationCacheSeconds", defaults.ValidationCacheSeconds), 0, 3600),
         };
     }
 }
