@@ -33,7 +33,12 @@ internal static partial class BatchScript
     /// <summary>pgbench allows at most 255 variable references in one statement.</summary>
     private const int ArgumentsPerStatement = 250;
 
-    public static string Write(int size)
+    /// <summary>
+    /// The script for <paramref name="size"/> transfers. With <paramref name="setBased"/>, an experiment rather than what
+    /// the server does: the transfers as one <c>INSERT … SELECT FROM unnest(…)</c> and the balance deltas as one
+    /// <c>UPDATE … FROM unnest(…)</c>, so round trip 2 carries four statements instead of 3 × size + 3.
+    /// </summary>
+    public static string Write(int size, bool setBased = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var slots = 2 * size;
@@ -79,13 +84,17 @@ internal static partial class BatchScript
         script.AppendLine();
         script.AppendLine("-- Round trip 2: the transfers, one balance delta per account, the audit event, the idempotency record, COMMIT.");
         script.AppendLine(@"\startpipeline");
-        for (var i = 0; i < size; i++)
+        if (setBased)
+        {
+            script.AppendLine(SetBasedWrites);
+        }
+        for (var i = 0; i < size && !setBased; i++)
         {
             script.AppendLine("INSERT INTO transfers (id, tenant_id, debit_account_id, credit_account_id, amount, currency, code, kind, "
                 + "pending_id, reversal_of, external_reference, description, metadata, created_at) "
                 + Inv($"VALUES (:t{i}, 'bench', :f{i}, :c{i}, 1, 'USD', 'transfer', 'posted', NULL, NULL, NULL, NULL, NULL, now());"));
         }
-        for (var k = 0; k < slots; k++)
+        for (var k = 0; k < slots && !setBased; k++)
         {
             script.AppendLine(Inv($"UPDATE accounts SET posted_debits = posted_debits + :d{k}, posted_credits = posted_credits + :e{k}, ")
                 + Inv($"pending_debits = pending_debits + 0, pending_credits = pending_credits + 0 WHERE id = :u{k};"));
@@ -154,6 +163,16 @@ internal static partial class BatchScript
             .SelectMany(i => new[] { Inv($"t[{i + 1}] AS t{i}"), Inv($"f[{i + 1}] AS f{i}"), Inv($"c[{i + 1}] AS c{i}") })
             .Concat(Enumerable.Range(0, 2 * size).SelectMany(k => new[] { Inv($"u[{k + 1}] AS u{k}"), Inv($"d[{k + 1}] AS d{k}") }))
             .ToList();
+
+    private const string SetBasedWrites =
+        """
+        INSERT INTO transfers (id, tenant_id, debit_account_id, credit_account_id, amount, currency, code, kind,
+            pending_id, reversal_of, external_reference, description, metadata, created_at)
+        SELECT x.t, 'bench', x.f, x.c, 1, 'USD', 'transfer', 'posted', NULL, NULL, NULL, NULL, NULL, now()
+        FROM unnest(:tarr::uuid[], :farr::uuid[], :carr::uuid[]) AS x(t, f, c);
+        UPDATE accounts SET posted_debits = posted_debits + x.d, posted_credits = posted_credits + 1 - x.d
+        FROM unnest(:uarr::uuid[], :darr::int[]) AS x(id, d) WHERE accounts.id = x.id;
+        """;
 
     private const string AuditStatement =
         """

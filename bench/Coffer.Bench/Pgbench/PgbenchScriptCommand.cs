@@ -3,7 +3,7 @@ using Coffer.Bench.Workloads;
 
 namespace Coffer.Bench.Pgbench;
 
-internal sealed record PgbenchScriptOptions(int BatchSize, string OutPath)
+internal sealed record PgbenchScriptOptions(int BatchSize, bool SetBased, string OutPath)
 {
     public static PgbenchScriptOptions Read(ArgumentReader args)
     {
@@ -12,7 +12,8 @@ internal sealed record PgbenchScriptOptions(int BatchSize, string OutPath)
         {
             throw new UsageException($"Only the batch scenario's pgbench script is generated (the others are files in bench/pgbench), not '{scenario}'.");
         }
-        var options = new PgbenchScriptOptions(args.Int("batch-size", BatchWorkload.DefaultSize, 1, BatchWorkload.MaxSize), args.RequiredText("out"));
+        var options = new PgbenchScriptOptions(
+            args.Int("batch-size", BatchWorkload.DefaultSize, 1, BatchWorkload.MaxSize), args.Flag("set-based"), args.RequiredText("out"));
         args.EnsureAllConsumed();
         return options;
     }
@@ -23,8 +24,8 @@ internal static class PgbenchScriptCommand
 {
     public static int Run(PgbenchScriptOptions options)
     {
-        File.WriteAllText(options.OutPath, BatchScript.Write(options.BatchSize));
-        Console.Error.WriteLine($"wrote {options.OutPath}: one batch of {options.BatchSize} transfers");
+        File.WriteAllText(options.OutPath, BatchScript.Write(options.BatchSize, options.SetBased));
+        Console.Error.WriteLine($"wrote {options.OutPath}: one batch of {options.BatchSize} transfers{(options.SetBased ? ", set-based writes (experiment)" : "")}");
         return 0;
     }
 }
