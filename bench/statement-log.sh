@@ -73,7 +73,7 @@ capture() {
   local to; to=$(date -u '+%F %T.%3N')
   # Statements of this database in the window, continuation lines included, without the background workers' ones.
   as_postgres cat "$log_file" | awk -v from="$from" -v to="$to" -v db="@$db " '
-    /^[0-9]{4}-[0-9]{2}-[0-9]{2} / { stamp = $1 " " $2; keep = (stamp >= from && stamp <= to && index($0, db) > 0) }
+    /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { stamp = $1 " " $2; keep = (stamp >= from && stamp <= to && index($0, db) > 0) }
     keep { print }' | grep -v -e 'feature_flags' >"$out/$kind.log" || true
   info "$kind: $(grep -c ' LOG: ' "$out/$kind.log") statements -> $out/$kind.log"
 }
