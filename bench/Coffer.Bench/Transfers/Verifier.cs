@@ -28,11 +28,11 @@ internal sealed record Verification(
 /// <summary>
 /// After the run: (1) the run's wallets still hold exactly what was deposited (transfers only move
 /// money between them); (2) across the tenant, debits equal credits; (3) no wallet is negative;
-/// (4) the transfers the 201s acknowledged (one per single transfer, the batch size per batch) equal the transfers
-/// persisted, counted three ways: from the balance
-/// projection (each transfer debits one wallet by 1), from the statements (the transfer log as the API
-/// shows it) and, with --db, by SQL. Requests whose outcome is unknown (timeout, broken connection)
-/// may or may not have committed, so with k transfers in such requests the count may exceed the acknowledged ones by up to k.
+/// (4) the transfers the 201s acknowledged (one per single transfer, the batch size per batch) equal the
+/// transfers persisted, counted three ways: from the balance projection (each transfer debits one wallet
+/// by 1), from the statements (the transfer log as the API shows it) and, with --db, by SQL. Requests whose
+/// outcome is unknown (timeout, broken connection) may or may not have committed, so with k transfers in
+/// such requests the count may exceed the acknowledged ones by up to k.
 /// </summary>
 internal static class Verifier
 {
