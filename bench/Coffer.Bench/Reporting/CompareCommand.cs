@@ -64,9 +64,11 @@ internal static class CompareCommand
         var res = r.Resources;
         string Cores(double? value) => value is null ? "-" : value.Value.ToString("0.00", CultureInfo.InvariantCulture);
         var rss = res?.ServerPeakRssMiB is { } peak ? peak.ToString("0", CultureInfo.InvariantCulture) + " MiB" : "-";
+        // On SQLite any postgres figure is someone else's cluster on the machine (its processes may even exit mid-run).
+        var postgres = r.Label.Contains("sqlite", StringComparison.OrdinalIgnoreCase) ? null : res?.PostgresCores;
         return string.Create(CultureInfo.InvariantCulture,
             $"{name,-20} {r.ThroughputPerSecond,12:0.0} {r.Latency.P50Ms,9:0.00} {r.Latency.P95Ms,9:0.00} {r.Latency.P99Ms,9:0.00} {r.Latency.MaxMs,9:0.0} {r.Errors,8} "
-            + $"{(r.Kind == "coffer" ? Cores(res?.ServerCores) : "-"),14} {rss,16} {Cores(res?.PostgresCores),15} {Cores(res?.LoadGeneratorCores),16} "
+            + $"{(r.Kind == "coffer" ? Cores(res?.ServerCores) : "-"),14} {rss,16} {Cores(postgres),15} {Cores(res?.LoadGeneratorCores),16} "
             + $"{(res is null ? "-" : $"{res.MachineBusyCores:0.00}/{res.MachineCores}"),13} {r.RequestsPerSecond,11:0.0}");
     }
 
