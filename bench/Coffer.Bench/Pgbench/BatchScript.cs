@@ -54,6 +54,16 @@ internal static partial class BatchScript
         }
         script.AppendLine(@"\set stripe random(0, 63)");
         script.AppendLine();
+        AppendPreamble(script, size);
+        script.AppendLine();
+        AppendRoundTrips(script, size, setBased);
+        return script.ToString();
+    }
+
+    /// <summary>The read-only queries before BEGIN that leave the ids, deltas, body and snapshot in variables.</summary>
+    private static void AppendPreamble(StringBuilder script, int size)
+    {
+        var slots = 2 * size;
         script.AppendLine("-- Preamble (pgbench only, read-only, no lock): what the server computes in C#, returned as variables.");
         var chunks = (slots + ArgumentsPerStatement - 1) / ArgumentsPerStatement;
         for (var chunk = 0; chunk < chunks; chunk++)
@@ -73,7 +83,12 @@ internal static partial class BatchScript
         {
             script.AppendLine(Inv($@"\set e{k} 1 - :d{k}"));
         }
-        script.AppendLine();
+    }
+
+    /// <summary>The server's two round trips: lock the accounts; write everything and commit.</summary>
+    private static void AppendRoundTrips(StringBuilder script, int size, bool setBased)
+    {
+        var slots = 2 * size;
         script.AppendLine("-- Round trip 1: BEGIN, the tenant scope, lock the accounts in id order.");
         script.AppendLine(@"\startpipeline");
         script.AppendLine("BEGIN;");
@@ -109,7 +124,6 @@ internal static partial class BatchScript
             """);
         script.AppendLine("COMMIT;");
         script.AppendLine(@"\endpipeline");
-        return script.ToString();
     }
 
     private static string Header(int size) => Inv($"""
