@@ -17,7 +17,8 @@
 #              64 connections, 1,000 wallets by default.
 #   hot        the same with wallet #1 on one side of every transfer (--hot is an alias).
 #   batch      POST /api/v1/transfers/batch of --batch-size transfers (default 100) between 2 x batch-size
-#              distinct wallets; reports transfers/s and requests/s. pgbench: the server's statements for one
+#              distinct wallets, each connection among its own share of the wallets (so --accounts must be at
+#              least 2 x batch-size x connections); reports transfers/s and requests/s. pgbench: the server's statements for one
 #              batch, generated for the batch size into the run's directory (Coffer.Bench pgbench-script).
 #              16 connections, 10,000 wallets by default.
 #   mixed      reads and transfers in the proportions of --mix (default 80 % reads: get-account=40,
