@@ -9,6 +9,7 @@
 # with deposits, then makes one request of each kind: POST /transfers, POST /transfers/batch (2 transfers),
 # GET /accounts/{id}, GET /accounts/{id}/entries?limit=20, GET /transfers/{id}. Each request's statements (with their
 # parameters) go to bench/results/statement-log/<kind>.log; the background workers' statements are left out.
+# The scratch database is dropped at the end.
 # Needs the Debian cluster's log file (/var/log/postgresql/postgresql-15-main.log, log_line_prefix with %d) and root or
 # the postgres user (scripts/lib.sh as_postgres) to read it and to set log_statement.
 set -euo pipefail
@@ -50,7 +51,8 @@ dotnet "$server_dll" migrate up >/dev/null
 token=$(dotnet "$server_dll" token --sub bench-ops --tenant bench --role operator --ttl-minutes 30)
 dotnet "$server_dll" serve --urls "$url" >"$out/server.log" 2>&1 &
 server_pid=$!
-trap 'kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
+drop_database() { as_postgres psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; }
+trap 'kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; drop_database' EXIT
 wait_until 60 curl -fsS "$url/health/ready" || die "the server did not become ready at $url"
 
 call() { curl -fsS -H "Authorization: Bearer $token" -H "Content-Type: application/json" "$@"; }
