@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
 # One benchmark scenario from nothing to a comparison table:
 #
-#   bench/run.sh [postgres|sqlite] [--connections 64] [--duration 30] [--warmup 15] [--accounts 1000]
+#   bench/run.sh [postgres|sqlite] [--scenario transfers|hot|batch|mixed] [--connections C] [--duration 30]
+#                [--warmup 15] [--accounts N] [--batch-size 100] [--mix get-account=40,get-entries=20,...]
 #                [--hot] [--no-pgbench] [--skip-build] [--port 5080] [--threads 2] [--profile]
 #   bench/run.sh [postgres|sqlite] --jobs [--transport database|rabbitmq] [--job-count 20000] [--skip-build]
 #
 # postgres (the default): builds Release, recreates the database coffer_bench (owner coffer_owner,
 # the server connects as coffer_app), runs `migrate up`, starts the server, drives it with
 # bench/Coffer.Bench (seed wallets, warm up, measure, verify money), stops it, then runs pgbench with
-# bench/pgbench/transfer.sql (the same SQL per transfer) at the same client count against the same
-# database and wallets, and prints Coffer's throughput beside pgbench's and the ratio.
+# the same SQL at the same client count against the same database and wallets, and prints Coffer's
+# throughput beside pgbench's and the ratio.
 # sqlite: the same without PostgreSQL and pgbench (the embedded default has no raw-SQL twin here).
+# Scenarios (docs/performance.md has a section each):
+#   transfers  POST /api/v1/transfers between uniformly random wallets; pgbench: bench/pgbench/transfer.sql.
+#              64 connections, 1,000 wallets by default.
+#   hot        the same with wallet #1 on one side of every transfer (--hot is an alias).
+#   batch      POST /api/v1/transfers/batch of --batch-size transfers (default 100) between 2 x batch-size
+#              distinct wallets, each connection among its own share of the wallets (so --accounts must be at
+#              least 2 x batch-size x connections); reports transfers/s and requests/s. pgbench: the server's statements for one
+#              batch, generated for the batch size into the run's directory (Coffer.Bench pgbench-script).
+#              16 connections, 10,000 wallets by default.
+#   mixed      reads and transfers in the proportions of --mix (default 80 % reads: get-account=40,
+#              get-entries=20,get-transfer=20,post-transfer=20); per-kind and overall rates and latencies.
+#              pgbench: bench/pgbench/get-account.sql, get-entries.sql, get-transfer.sql and transfer.sql with the
+#              same weights (-f script@weight). 64 connections, 1,000 wallets by default.
 # --jobs: the jobs scenario instead of transfers. After the same build, database and migration, the load generator's
 # `jobs` verb hosts the server in its own process (with a no-op job type, and the server's GC settings), enqueues
 # --job-count jobs and reports jobs per second from the first enqueue to the last committed success, plus the latency
@@ -41,13 +55,15 @@ repo=$PWD
 source scripts/lib.sh
 
 provider=postgres
-connections=64
+scenario=transfers
+connections=
 duration=30
 warmup=15
-accounts=1000
+accounts=
+batch_size=100
+mix=get-account=40,get-entries=20,get-transfer=20,post-transfer=20
 threads=2
 port=5080
-hot=false
 run_pgbench=true
 build=true
 profile=false
@@ -61,9 +77,12 @@ while (( $# > 0 )); do
     --duration) duration=$2; shift ;;
     --warmup) warmup=$2; shift ;;
     --accounts) accounts=$2; shift ;;
+    --scenario) scenario=$2; shift ;;
+    --batch-size) batch_size=$2; shift ;;
+    --mix) mix=$2; shift ;;
     --threads) threads=$2; shift ;;
     --port) port=$2; shift ;;
-    --hot) hot=true ;;
+    --hot) scenario=hot ;;
     --no-pgbench) run_pgbench=false ;;
     --skip-build) build=false ;;
     --profile) profile=true ;;
@@ -78,8 +97,13 @@ done
 [[ $provider == postgres ]] || run_pgbench=false
 [[ $transport == database || $transport == rabbitmq ]] || die "--transport is database or rabbitmq, not '$transport'"
 
-scenario=transfers
-$hot && scenario=transfers-hot
+case $scenario in
+  transfers|hot|transfers-hot|mixed) connections=${connections:-64}; accounts=${accounts:-1000} ;;
+  # Each connection draws its batches from its own share of the wallets (accounts / connections >= 2 x batch size).
+  batch) connections=${connections:-16}; accounts=${accounts:-10000} ;;
+  *) die "--scenario is transfers, hot, batch or mixed, not '$scenario'" ;;
+esac
+[[ $scenario == hot ]] && scenario=transfers-hot   # the name results have always had
 label=$provider
 if $jobs_scenario; then
   scenario=jobs-$transport
@@ -221,9 +245,12 @@ info "server pid $server_pid ready at $url"
 [[ $provider == postgres ]] && psql_super -c CHECKPOINT
 
 # --------------------------------------------------------------- load
-section "Coffer: POST /api/v1/transfers"
-hot_flag=()
-$hot && hot_flag=(--hot)
+case $scenario in
+  transfers) section "Coffer: POST /api/v1/transfers" ;;
+  transfers-hot) section "Coffer: POST /api/v1/transfers, one hot wallet" ;;
+  batch) section "Coffer: POST /api/v1/transfers/batch, $batch_size transfers per request" ;;
+  mixed) section "Coffer: mixed reads and transfers ($mix)" ;;
+esac
 # How the 2 cores split between server, PostgreSQL, generator and everything else, every 5 s.
 top -b -c -d 5 -n $(( (warmup + duration) / 5 + 3 )) -w 200 2>/dev/null |
   awk '/^top -/ {print ""} /^top -|^%Cpu|^ *PID/ {print; n = 0; next} /^ *[0-9]/ && n < 12 {print; n++}' >"$run_dir/top.txt" &
@@ -250,8 +277,9 @@ if $profile; then
   profile_pid=$!
 fi
 coffer_exit=0
-dotnet "$bench_dll" transfers --url "$url" --token-file "$Coffer__DataDirectory/operator.jwt" \
-  --connections "$connections" --duration "$duration" --warmup "$warmup" --accounts "$accounts" "${hot_flag[@]}" \
+dotnet "$bench_dll" load --scenario "${scenario#transfers-}" --url "$url" --token-file "$Coffer__DataDirectory/operator.jwt" \
+  --connections "$connections" --duration "$duration" --warmup "$warmup" --accounts "$accounts" \
+  --batch-size "$batch_size" --mix "$mix" \
   --server-pid "$server_pid" --db "$verify_db" --label "$label" \
   --json "$run_dir/coffer.json" --accounts-out "$run_dir/accounts.txt" \
   2> >(tee "$run_dir/coffer-progress.log" >&2) | tee "$run_dir/coffer.txt" || coffer_exit=$?
@@ -267,23 +295,55 @@ grep -Ei 'warn|fail|error|crit' "$run_dir/server.log" | head -5 || true
 
 # --------------------------------------------------------------- pgbench
 if $run_pgbench && [[ -s $run_dir/accounts.txt ]]; then
-  section "pgbench: bench/pgbench/transfer.sql, the same SQL per transfer"
   psql_owner <<SQL
-DROP TABLE IF EXISTS bench_accounts;
+DROP TABLE IF EXISTS bench_accounts, bench_transfers;
 CREATE TABLE bench_accounts (n int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL UNIQUE);
 \\copy bench_accounts (id) FROM '$run_dir/accounts.txt'
-GRANT SELECT ON bench_accounts TO coffer_app;
+-- The transfers and deposits of the run, for get-transfer.sql (mixed).
+CREATE TABLE bench_transfers (n int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL);
+INSERT INTO bench_transfers (id) SELECT id FROM transfers WHERE tenant_id = 'bench' ORDER BY id;
+GRANT SELECT ON bench_accounts, bench_transfers TO coffer_app;
+SET client_min_messages = error;  -- the owner may not vacuum the shared catalogs; it says so for each
 VACUUM ANALYZE;
 SQL
   psql_super -c CHECKPOINT
+  pgbench_args=(--script bench/pgbench/transfer.sql --hot "$([[ $scenario == transfers-hot ]] && echo 1 || echo 0)")
+  case $scenario in
+    transfers|transfers-hot) section "pgbench: bench/pgbench/transfer.sql, the same SQL per transfer" ;;
+    batch)
+      section "pgbench: the server's statements for one batch of $batch_size transfers"
+      dotnet "$bench_dll" pgbench-script --scenario batch --batch-size "$batch_size" --out "$run_dir/pgbench-batch.sql"
+      pgbench_args=(--script "$run_dir/pgbench-batch.sql" --batch-size "$batch_size" --hot 0 --define "partitions=$connections")
+      ;;
+    mixed)
+      section "pgbench: bench/pgbench/get-*.sql and transfer.sql weighted as $mix"
+      scripts=() kinds=()
+      IFS=, read -ra weights <<<"$mix"
+      for pair in "${weights[@]}"; do
+        kind=${pair%%=*} weight=${pair#*=}
+        (( weight > 0 )) || continue
+        case $kind in
+          post-transfer) scripts+=("bench/pgbench/transfer.sql@$weight") ;;
+          get-account|get-entries|get-transfer) scripts+=("bench/pgbench/$kind.sql@$weight") ;;
+          *) die "--mix: unknown kind '$kind'" ;;
+        esac
+        kinds+=("$kind")
+      done
+      transfer_count=$(psql_owner -Atc 'SELECT count(*) FROM bench_transfers')
+      pgbench_args=(--script "$(IFS=,; echo "${scripts[*]}")" --kinds "$(IFS=,; echo "${kinds[*]}")" --hot 0
+        --define "transfers=$transfer_count")
+      ;;
+  esac
   pgbench_exit=0
   PGHOST=$pg_host PGPORT=$pg_port PGUSER=coffer_app PGPASSWORD=coffer_app PGDATABASE=$pg_db PGSSLMODE=disable \
-    dotnet "$bench_dll" pgbench --script bench/pgbench/transfer.sql --hot "$($hot && echo 1 || echo 0)" \
+    dotnet "$bench_dll" pgbench "${pgbench_args[@]}" \
       --connections "$connections" --threads "$threads" --duration "$duration" --warmup "$warmup" --accounts "$accounts" \
       --log-dir "$run_dir/pgbench-logs" --json "$run_dir/pgbench.json" --label "$label" --scenario "$scenario" \
       | tee "$run_dir/pgbench.txt" || pgbench_exit=$?
   rm -rf "$run_dir/pgbench-logs"
   (( pgbench_exit == 0 )) || warn "pgbench failed with exit code $pgbench_exit"
+elif [[ $provider == sqlite ]]; then
+  info "pgbench: none for sqlite (pgbench drives PostgreSQL; the embedded profile has no raw-SQL twin here)"
 fi
 
 # --------------------------------------------------------------- summary

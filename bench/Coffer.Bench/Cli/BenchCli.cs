@@ -1,7 +1,7 @@
 using Coffer.Bench.Jobs;
+using Coffer.Bench.Load;
 using Coffer.Bench.Pgbench;
 using Coffer.Bench.Reporting;
-using Coffer.Bench.Transfers;
 
 namespace Coffer.Bench.Cli;
 
@@ -12,16 +12,23 @@ internal static class BenchCli
         """
         Coffer.Bench: load generator and raw-SQL baseline runner for Coffer.
 
-          transfers   Seed wallets over the API, then drive POST /api/v1/transfers for a fixed time.
+          load        Seed wallets over the API, drive one scenario for a fixed time, then verify the money.
+                      (transfers is the same verb with --scenario transfers.)
+            --scenario S              transfers (POST /api/v1/transfers, uniform random pairs; the default), hot (one
+                                      hot wallet on one side of every transfer), batch (POST /api/v1/transfers/batch),
+                                      mixed (reads and transfers in proportions)
             --url URL                 server base address (default http://127.0.0.1:5080)
             --token TOKEN | --token-file PATH   operator JWT of the tenant (coffer token --role operator)
             --connections C           concurrent connections and workers (default 64)
             --duration T              measured seconds (default 30)
             --warmup W                unmeasured seconds before (default 5)
-            --accounts N              wallets to seed (default 1000)
+            --accounts N              wallets to seed (default 1000; batch needs at least 2 x batch size)
             --deposit AMOUNT          minor units deposited into each wallet (default 1000000000)
             --currency CUR            (default USD)
-            --hot                     every transfer touches wallet #1 (debited or credited at random)
+            --hot                     the same as --scenario hot
+            --batch-size B            transfers per batch request (default 100, at most 1000)
+            --mix K=W,...             mixed weights of get-account, get-entries, get-transfer, post-transfer
+                                      (default get-account=40,get-entries=20,get-transfer=20,post-transfer=20)
             --timeout S               per-request timeout in seconds (default 30)
             --server-pid PID          measure this process's CPU and peak RSS (Linux /proc)
             --db CONNECTION           also count persisted transfers in the database: a PostgreSQL
@@ -32,9 +39,17 @@ internal static class BenchCli
             --accounts-out PATH       write the seeded wallet ids, one per line (for pgbench's bench_accounts)
 
           pgbench     Run pgbench with a script, measure CPU, and report tps and latency percentiles.
-            --script PATH  --connections C  --threads J  --duration T  --warmup W  --accounts N
+            --script PATH[@WEIGHT][,PATH@WEIGHT...]   one script, or weighted scripts (pgbench -f path@weight)
+            --kinds NAME,...          a name per script: per-kind rates and latencies (the mixed scenario)
+            --batch-size B            transfers per pgbench transaction: reports tps x B transfers/s (default 1)
+            --define NAME=VALUE,...   more pgbench variables (-D) besides accounts and hot
+            --connections C  --threads J  --duration T  --warmup W  --accounts N
             --hot 0|1  --rate N (pgbench -R, 0 = unthrottled)  --log-dir DIR (per-transaction logs)
             --json PATH  --label TEXT  --scenario NAME
+
+          pgbench-script   Write the batch scenario's pgbench script (the server's statements for one batch).
+            --batch-size B  --out PATH
+            --set-based               experiment: the transfers and balance deltas as one statement each (unnest)
             (connection: the standard PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE)
 
           jobs        Host Coffer in this process with a no-op job type and measure jobs per second end to end
@@ -65,8 +80,10 @@ internal static class BenchCli
             var options = new ArgumentReader(args.Skip(1));
             return args[0] switch
             {
-                "transfers" => await TransfersCommand.RunAsync(TransfersOptions.Read(options)),
+                "load" => await LoadCommand.RunAsync(LoadOptions.Read(options)),
+                "transfers" => await LoadCommand.RunAsync(LoadOptions.Read(options, Scenario.Transfers)),
                 "pgbench" => await PgbenchCommand.RunAsync(PgbenchOptions.Read(options)),
+                "pgbench-script" => PgbenchScriptCommand.Run(PgbenchScriptOptions.Read(options)),
                 "jobs" => await JobsCommand.RunAsync(JobsOptions.Read(options)),
                 "compare" => CompareCommand.Run(CompareOptions.Read(options)),
                 _ => throw new UsageException($"Unknown verb '{args[0]}'."),

@@ -7,45 +7,6 @@ using Coffer.Bench.Reporting;
 
 namespace Coffer.Bench.Pgbench;
 
-internal sealed record PgbenchOptions
-{
-    public required string Script { get; init; }
-    public int Connections { get; init; } = 64;
-    public int Threads { get; init; } = 2;
-    public int DurationSeconds { get; init; } = 30;
-    public int WarmupSeconds { get; init; } = 5;
-    public int Accounts { get; init; } = 1000;
-    public required string LogDirectory { get; init; }
-    public string? JsonPath { get; init; }
-    public string Label { get; init; } = "";
-    public string Scenario { get; init; } = "transfers";
-    public bool Hot { get; init; }
-
-    /// <summary>pgbench -R: a fixed transaction rate (0 = as fast as possible), e.g. Coffer's rate, to compare CPU per transfer at equal load.</summary>
-    public int RatePerSecond { get; init; }
-
-    public static PgbenchOptions Read(ArgumentReader args)
-    {
-        var options = new PgbenchOptions
-        {
-            Script = args.RequiredText("script"),
-            Connections = args.Int("connections", 64, 1, 4096),
-            Threads = args.Int("threads", 2, 1, 256),
-            DurationSeconds = args.Int("duration", 30, 1, 24 * 3600),
-            WarmupSeconds = args.Int("warmup", 5, 0, 3600),
-            Accounts = args.Int("accounts", 1000, 2, 10_000_000),
-            LogDirectory = args.Text("log-dir", Path.Combine(Path.GetTempPath(), "coffer-pgbench")),
-            JsonPath = args.Text("json"),
-            Label = args.Text("label", ""),
-            Scenario = args.Text("scenario", "transfers"),
-            Hot = args.Int("hot", 0, 0, 1) == 1,
-            RatePerSecond = args.Int("rate", 0, 0, 1_000_000),
-        };
-        args.EnsureAllConsumed();
-        return options;
-    }
-}
-
 /// <summary>
 /// The <c>pgbench</c> verb: a short unmeasured pgbench run (as the Coffer run has a warm-up), then the
 /// measured run with per-transaction logs, from which the latency percentiles come (pgbench itself
@@ -86,7 +47,7 @@ internal static partial class PgbenchCommand
 
     private static RunReport BuildReport(PgbenchOptions options, DateTimeOffset startedAt, string output, List<long> rates, CpuWindow? cpu)
     {
-        var (latency, failed) = ReadTransactionLogs(options.LogDirectory);
+        var (latency, perScript, failed) = ReadTransactionLogs(options.LogDirectory, options.Scripts.Count);
         var processed = long.Parse(Match(ProcessedPattern(), output), CultureInfo.InvariantCulture);
         var tps = double.Parse(Match(TpsPattern(), output), CultureInfo.InvariantCulture);
         var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["committed"] = processed };
@@ -105,7 +66,13 @@ internal static partial class PgbenchCommand
             Accounts = options.Accounts,
             Requests = processed + failed,
             MeasuredSeconds = options.DurationSeconds,
-            ThroughputPerSecond = Math.Round(tps, 1),
+            ThroughputPerSecond = Math.Round(tps * options.BatchSize, 1),
+            Unit = options.Kinds.Count > 0 ? "operations" : "transfers",
+            RequestsPerSecond = Math.Round(tps, 1),
+            BatchSize = options.BatchSize > 1 ? options.BatchSize : null,
+            Operations = options.Kinds.Count > 0
+                ? options.Kinds.Select((kind, i) => OperationSummary.From(kind, perScript[i], 0, options.DurationSeconds)).ToList()
+                : null,
             Latency = LatencySummary.From(latency),
             Errors = failed,
             ErrorRate = processed + failed == 0 ? 0 : Math.Round((double)failed / (processed + failed), 6),
@@ -115,7 +82,7 @@ internal static partial class PgbenchCommand
             MachineLoad = File.Exists("/proc/loadavg") ? "loadavg " + File.ReadAllText("/proc/loadavg").Trim() : null,
             Details = new Dictionary<string, string>
             {
-                ["script"] = options.Script,
+                ["script"] = string.Join(',', options.Scripts),
                 ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
                 ["queryMode"] = "prepared",
                 ["rateLimitPerSecond"] = options.RatePerSecond.ToString(CultureInfo.InvariantCulture),
@@ -136,11 +103,21 @@ internal static partial class PgbenchCommand
         string[] arguments =
         [
             "-n", "-M", "prepared", "-c", $"{options.Connections}", "-j", $"{options.Threads}", "-T", $"{seconds}",
-            "-D", $"accounts={options.Accounts}", "-D", $"hot={(options.Hot ? 1 : 0)}", "-P", "1", "-f", options.Script,
+            "-D", $"accounts={options.Accounts}", "-D", $"hot={(options.Hot ? 1 : 0)}", "-P", "1",
         ];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var define in options.Defines)
+        {
+            start.ArgumentList.Add("-D");
+            start.ArgumentList.Add(define);
+        }
+        foreach (var script in options.Scripts)
+        {
+            start.ArgumentList.Add("-f");
+            start.ArgumentList.Add(script);
         }
         if (options.RatePerSecond > 0)
         {
@@ -179,9 +156,10 @@ internal static partial class PgbenchCommand
     }
 
     /// <summary>Per-transaction log lines: client_id transaction_no time_us script_no epoch epoch_us; time "failed" on failure.</summary>
-    private static (LatencyHistogram Latency, long Failed) ReadTransactionLogs(string directory)
+    private static (LatencyHistogram Latency, LatencyHistogram[] PerScript, long Failed) ReadTransactionLogs(string directory, int scripts)
     {
         var latency = new LatencyHistogram();
+        var perScript = Enumerable.Range(0, scripts).Select(_ => new LatencyHistogram()).ToArray();
         long failed = 0;
         foreach (var file in Directory.EnumerateFiles(directory, "pgbench_log*"))
         {
@@ -195,6 +173,11 @@ internal static partial class PgbenchCommand
                 if (long.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var microseconds))
                 {
                     latency.Record(microseconds);
+                    if (fields.Length > 3 && int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var script)
+                        && script >= 0 && script < scripts)
+                    {
+                        perScript[script].Record(microseconds);
+                    }
                 }
                 else
                 {
@@ -202,7 +185,7 @@ internal static partial class PgbenchCommand
                 }
             }
         }
-        return (latency, failed);
+        return (latency, perScript, failed);
     }
 
     private static string Match(Regex pattern, string output) =>

@@ -34,8 +34,10 @@ internal static class CompareCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(inv, $"Scenario {coffer.Scenario} [{coffer.Label}]: {coffer.Connections} connections, {coffer.DurationSeconds} s measured, {coffer.Accounts} wallets");
-        text.AppendLine("                       per second    p50 ms    p95 ms    p99 ms    max ms   errors   server cores  server peak RSS  postgres cores  generator cores  machine busy");
+        var batch = coffer.BatchSize is { } size ? $", {size} transfers per batch request (latency per request)" : "";
+        var mix = coffer.Details?.GetValueOrDefault("mix") is { Length: > 0 } weights ? $", mix {weights}" : "";
+        text.AppendLine(inv, $"Scenario {coffer.Scenario} [{coffer.Label}]: {coffer.Connections} connections, {coffer.DurationSeconds} s measured, {coffer.Accounts} wallets{batch}{mix}");
+        text.AppendLine(inv, $"{coffer.Unit + "/s",32}    p50 ms    p95 ms    p99 ms    max ms   errors   server cores  server peak RSS  postgres cores  generator cores  machine busy  requests/s");
         text.AppendLine(Row("Coffer (HTTP)", coffer));
         if (pgbench is not null)
         {
@@ -43,6 +45,11 @@ internal static class CompareCommand
             var ratio = pgbench.ThroughputPerSecond > 0 ? coffer.ThroughputPerSecond / pgbench.ThroughputPerSecond : 0;
             text.AppendLine(inv, $"Coffer / pgbench: {ratio:0.0%} of the raw-SQL throughput");
         }
+        else if (coffer.Label.Contains("sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            text.AppendLine("pgbench: none (the embedded SQLite profile has no raw-SQL twin here; pgbench is PostgreSQL's)");
+        }
+        AppendOperations(text, coffer, pgbench);
         text.AppendLine(inv, $"Money verification: {(coffer.VerificationPassed == true ? "PASSED" : "FAILED")}");
         text.AppendLine("Targets:");
         foreach (var line in Targets(coffer, pgbench))
@@ -57,10 +64,29 @@ internal static class CompareCommand
         var res = r.Resources;
         string Cores(double? value) => value is null ? "-" : value.Value.ToString("0.00", CultureInfo.InvariantCulture);
         var rss = res?.ServerPeakRssMiB is { } peak ? peak.ToString("0", CultureInfo.InvariantCulture) + " MiB" : "-";
+        // On SQLite any postgres figure is someone else's cluster on the machine (its processes may even exit mid-run).
+        var postgres = r.Label.Contains("sqlite", StringComparison.OrdinalIgnoreCase) ? null : res?.PostgresCores;
         return string.Create(CultureInfo.InvariantCulture,
             $"{name,-20} {r.ThroughputPerSecond,12:0.0} {r.Latency.P50Ms,9:0.00} {r.Latency.P95Ms,9:0.00} {r.Latency.P99Ms,9:0.00} {r.Latency.MaxMs,9:0.0} {r.Errors,8} "
-            + $"{(r.Kind == "coffer" ? Cores(res?.ServerCores) : "-"),14} {rss,16} {Cores(res?.PostgresCores),15} {Cores(res?.LoadGeneratorCores),16} "
-            + $"{(res is null ? "-" : $"{res.MachineBusyCores:0.00}/{res.MachineCores}"),13}");
+            + $"{(r.Kind == "coffer" ? Cores(res?.ServerCores) : "-"),14} {rss,16} {Cores(postgres),15} {Cores(res?.LoadGeneratorCores),16} "
+            + $"{(res is null ? "-" : $"{res.MachineBusyCores:0.00}/{res.MachineCores}"),13} {r.RequestsPerSecond,11:0.0}");
+    }
+
+    /// <summary>The mixed scenario: each operation kind of Coffer beside the same kind's pgbench script.</summary>
+    private static void AppendOperations(StringBuilder text, RunReport coffer, RunReport? pgbench)
+    {
+        if (coffer.Operations is not { Count: > 0 } operations)
+        {
+            return;
+        }
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine("Per operation kind          Coffer /s   p50 ms   p95 ms   p99 ms  errors |  pgbench /s   p50 ms   p95 ms   p99 ms");
+        foreach (var o in operations)
+        {
+            var p = pgbench?.Operations?.FirstOrDefault(b => b.Kind == o.Kind);
+            var baseline = p is null ? "           -" : string.Create(inv, $"{p.PerSecond,12:0.0} {p.Latency.P50Ms,8:0.00} {p.Latency.P95Ms,8:0.00} {p.Latency.P99Ms,8:0.00}");
+            text.AppendLine(inv, $"  {o.Kind,-24} {o.PerSecond,10:0.0} {o.Latency.P50Ms,8:0.00} {o.Latency.P95Ms,8:0.00} {o.Latency.P99Ms,8:0.00} {o.Errors,7} | {baseline}");
+        }
     }
 
     private static IEnumerable<string> Targets(RunReport coffer, RunReport? pgbench)
@@ -73,9 +99,16 @@ internal static class CompareCommand
         if (coffer.Scenario == "transfers-hot")
         {
             yield return $"issue 6: one hot account >= 1,000 transfers/s: {Verdict(tps >= 1000)} {measured}";
-            yield break;
         }
-        if (postgres)
+        else if (coffer.Scenario == "batch")
+        {
+            yield return $"issue 6: batch endpoint >= 25,000 transfers/s: {Verdict(tps >= 25_000)} {measured}";
+        }
+        else if (coffer.Scenario == "mixed")
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"(no issue-6 target for the mixed scenario; measured {tps:0} operations/s, p99 {p99:0.0} ms)");
+        }
+        else if (postgres)
         {
             yield return $"issue 2: >= 3,000 transfers/s with p99 < 50 ms at 64 connections: {Verdict(tps >= 3000 && p99 < 50)} {measured}";
             yield return $"issue 6: >= 5,000 transfers/s with p99 < 50 ms: {Verdict(tps >= 5000 && p99 < 50)} {measured}";

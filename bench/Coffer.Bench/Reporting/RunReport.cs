@@ -40,19 +40,35 @@ internal sealed record ResourceSummary(
     }
 }
 
+/// <summary>One operation kind of a run (the mixed scenario has four): its share, rate and latency.</summary>
+internal sealed record OperationSummary(string Kind, long Requests, double PerSecond, long Errors, LatencySummary Latency)
+{
+    public static OperationSummary From(string kind, LatencyHistogram latency, long errors, double seconds) =>
+        new(kind, latency.Count, seconds > 0 ? Math.Round(latency.Count / seconds, 1) : 0, errors, LatencySummary.From(latency));
+}
+
 /// <summary>JSON files of bench/results: one shape for Coffer runs and pgbench runs, so compare reads both.</summary>
 internal sealed record RunReport
 {
     public required string Kind { get; init; }               // "coffer" or "pgbench"
     public required string Label { get; init; }
-    public required string Scenario { get; init; }           // "transfers" or "transfers-hot"
+    public required string Scenario { get; init; }           // "transfers", "transfers-hot", "batch" or "mixed"
     public required DateTimeOffset StartedAtUtc { get; init; }
     public required int Connections { get; init; }
     public required int DurationSeconds { get; init; }
     public required int Accounts { get; init; }
     public required long Requests { get; init; }
     public required double MeasuredSeconds { get; init; }
+    /// <summary>The headline rate: transfers per second (transfers, hot, batch) or operations per second (mixed).</summary>
     public required double ThroughputPerSecond { get; init; }
+    /// <summary>What <see cref="ThroughputPerSecond"/> counts: "transfers" or "operations".</summary>
+    public string Unit { get; init; } = "transfers";
+    /// <summary>Requests (pgbench: transactions) per second; differs from the throughput for batches.</summary>
+    public double? RequestsPerSecond { get; init; }
+    /// <summary>Transfers per request (the batch scenario).</summary>
+    public int? BatchSize { get; init; }
+    /// <summary>Per operation kind (the mixed scenario), in report order.</summary>
+    public IReadOnlyList<OperationSummary>? Operations { get; init; }
     public required LatencySummary Latency { get; init; }
     public required long Errors { get; init; }
     public required double ErrorRate { get; init; }
@@ -88,8 +104,12 @@ internal sealed record RunReport
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"== {Kind} {Scenario}{(Label.Length > 0 ? $" [{Label}]" : "")}: {Connections} connections, {DurationSeconds} s, {Accounts} accounts");
-        text.AppendLine(inv, $"throughput   {ThroughputPerSecond:0.0} /s  ({Requests} requests in {MeasuredSeconds:0.00} s)");
-        text.AppendLine(inv, $"latency      {Latency}");
+        text.AppendLine(inv, $"throughput   {ThroughputPerSecond:0.0} {Unit}/s  ({Requests} requests in {MeasuredSeconds:0.00} s{(BatchSize is { } size ? $", {RequestsPerSecond:0.0} requests/s of {size} transfers" : "")})");
+        text.AppendLine(inv, $"latency      {Latency}{(BatchSize is null ? "" : " per request")}");
+        foreach (var operation in Operations ?? [])
+        {
+            text.AppendLine(inv, $"  {operation.Kind,-14} {operation.PerSecond,9:0.0}/s  p50 {operation.Latency.P50Ms:0.00} ms  p95 {operation.Latency.P95Ms:0.00}  p99 {operation.Latency.P99Ms:0.00}  errors {operation.Errors}");
+        }
         text.AppendLine(inv, $"errors       {Errors} ({ErrorRate:0.000%})");
         foreach (var (outcome, count) in Outcomes)
         {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Coffer.Bench.Load;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -34,30 +36,55 @@ internal sealed class CofferApi : IDisposable
         _http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
     }
 
-    /// <summary>The hot path: one transfer, answering only the status and, for a failure, the problem code.</summary>
-    public async Task<(int Status, string? Code)> TransferAsync(Guid from, Guid to, long amountMinor, string currency, string key,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The hot path: one transfer, answering the status, for a failure the problem code, and with
+    /// <paramref name="readId"/> the new transfer's id (read from the start of the 201 body).
+    /// </summary>
+    public async Task<(ApiOutcome Outcome, Guid? Id)> TransferAsync(Guid from, Guid to, long amountMinor, string currency, string key,
+        bool readId, CancellationToken cancellationToken)
     {
         // Hand-built JSON: the generator shares the 2 cores with the server, so it spends as little as it can.
         var body = $"{{\"fromAccountId\":\"{from}\",\"toAccountId\":\"{to}\",\"amount\":{amountMinor},\"currency\":\"{currency}\"}}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/transfers")
-        {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) { Headers = { ContentType = JsonMediaType } },
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/transfers") { Content = Utf8Json(body) };
         request.Headers.Add("Idempotency-Key", key);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Created)
         {
-            return (201, null);
+            return (new ApiOutcome(201, null), readId ? FirstId(await response.Content.ReadAsByteArrayAsync(cancellationToken)) : null);
         }
-        return ((int)response.StatusCode, ProblemCode(await response.Content.ReadAsStringAsync(cancellationToken)));
+        return (await FailureAsync(response, cancellationToken), null);
+    }
+
+    /// <summary>POST /api/v1/transfers/batch: the pairs as one all-or-nothing batch under one Idempotency-Key.</summary>
+    public async Task<ApiOutcome> TransferBatchAsync(IReadOnlyList<(Guid From, Guid To)> pairs, long amountMinor, string currency, string key,
+        CancellationToken cancellationToken)
+    {
+        var body = new StringBuilder(32 + pairs.Count * 140).Append("{\"transfers\":[");
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                $"{{\"fromAccountId\":\"{pairs[i].From}\",\"toAccountId\":\"{pairs[i].To}\",\"amount\":{amountMinor},\"currency\":\"{currency}\"}}");
+        }
+        body.Append("]}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/transfers/batch") { Content = Utf8Json(body.ToString()) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return response.StatusCode == HttpStatusCode.Created ? new ApiOutcome(201, null) : await FailureAsync(response, cancellationToken);
+    }
+
+    /// <summary>A read under load (GET account, statement page, transfer): the whole body is received, only the status kept.</summary>
+    public async Task<ApiOutcome> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK ? new ApiOutcome(200, null) : await FailureAsync(response, cancellationToken);
     }
 
     public async Task<AccountDto> CreateWalletAsync(string currency, string ownerId, string name, string key, CancellationToken cancellationToken) =>
         await PostAsync<AccountDto>("api/v1/accounts", new { currency, ownerId, name }, key, cancellationToken);
 
-    public async Task DepositAsync(Guid accountId, long amount, string currency, string reference, string key, CancellationToken cancellationToken) =>
-        await PostAsync<JsonElement>("api/v1/deposits", new { accountId, amount, currency, externalReference = reference }, key, cancellationToken);
+    /// <summary>Credits a wallet from the tenant's clearing account; answers the deposit transfer's id.</summary>
+    public async Task<Guid> DepositAsync(Guid accountId, long amount, string currency, string reference, string key, CancellationToken cancellationToken) =>
+        (await PostAsync<TransferDto>("api/v1/deposits", new { accountId, amount, currency, externalReference = reference }, key, cancellationToken)).Id;
 
     /// <summary>Every account of one kind (wallets of one owner, or the tenant's system accounts), page by page.</summary>
     public async Task<List<AccountDto>> ListAccountsAsync(string kind, string? ownerId, CancellationToken cancellationToken)
@@ -127,6 +154,26 @@ internal sealed class CofferApi : IDisposable
     private static ByteArrayContent JsonContent(object payload) =>
         new(JsonSerializer.SerializeToUtf8Bytes(payload, Json)) { Headers = { ContentType = JsonMediaType } };
 
+    private static ByteArrayContent Utf8Json(string body) =>
+        new(Encoding.UTF8.GetBytes(body)) { Headers = { ContentType = JsonMediaType } };
+
+    private static async Task<ApiOutcome> FailureAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        new((int)response.StatusCode, ProblemCode(await response.Content.ReadAsStringAsync(cancellationToken)));
+
+    /// <summary>The first <c>"id"</c> property of a JSON object (a transfer response starts with it).</summary>
+    private static Guid? FirstId(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("id"u8) && reader.Read())
+            {
+                return reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var id) ? id : null;
+            }
+        }
+        return null;
+    }
+
     private static string? ProblemCode(string body)
     {
         try
@@ -154,5 +201,7 @@ internal sealed record AccountDto(Guid Id, string? OwnerId, string Currency, str
 internal sealed record BalanceDto(long Posted, long Pending, long Available);
 
 internal sealed record TotalsDto(long PostedDebits, long PostedCredits, long PendingDebits, long PendingCredits);
+
+internal sealed record TransferDto(Guid Id);
 
 internal sealed record EntryDto(Guid TransferId, string Direction, long Amount, string Currency, string Code);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Bench.Load;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -13,7 +14,7 @@ internal sealed record Verification(
     long TenantPostedDebitsMinusCredits,
     long TenantPendingDebitsMinusCredits,
     int NegativeWallets,
-    long Created201,
+    long TransfersCreated,
     long UnknownOutcomes,
     long TransfersByBalances,
     long? TransfersByStatements,
@@ -27,15 +28,16 @@ internal sealed record Verification(
 /// <summary>
 /// After the run: (1) the run's wallets still hold exactly what was deposited (transfers only move
 /// money between them); (2) across the tenant, debits equal credits; (3) no wallet is negative;
-/// (4) the number of 201s equals the transfers persisted, counted three ways: from the balance
-/// projection (each transfer debits one wallet by 1), from the statements (the transfer log as the API
-/// shows it) and, with --db, by SQL. Requests whose outcome is unknown (timeout, broken connection)
-/// may or may not have committed, so with k of them the count may exceed the 201s by up to k.
+/// (4) the transfers the 201s acknowledged (one per single transfer, the batch size per batch) equal the
+/// transfers persisted, counted three ways: from the balance projection (each transfer debits one wallet
+/// by 1), from the statements (the transfer log as the API shows it) and, with --db, by SQL. Requests whose
+/// outcome is unknown (timeout, broken connection) may or may not have committed, so with k transfers in
+/// such requests the count may exceed the acknowledged ones by up to k.
 /// </summary>
 internal static class Verifier
 {
     public static async Task<Verification> VerifyAsync(
-        CofferApi api, TransfersOptions options, string ownerId, long created, long unknown, CancellationToken cancellationToken)
+        CofferApi api, LoadOptions options, string ownerId, long created, long unknown, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var wallets = await api.ListAccountsAsync("wallet", ownerId, cancellationToken);
@@ -60,7 +62,7 @@ internal static class Verifier
             problems.Add($"tenant debits minus credits: posted {postedDifference}, pending {pendingDifference} (both must be 0)");
         }
 
-        var byBalances = wallets.Sum(w => w.Totals.PostedDebits) / TransfersOptions.TransferAmountMinor;
+        var byBalances = wallets.Sum(w => w.Totals.PostedDebits) / LoadOptions.TransferAmountMinor;
         long? byStatements = options.CountStatements ? await CountFromStatementsAsync(api, wallets, options.Accounts, problems, cancellationToken) : null;
         long? byDatabase = options.DatabaseConnection is { } connection ? await CountInDatabaseAsync(connection, ownerId, cancellationToken) : null;
         var countsMatch = true;
@@ -70,8 +72,8 @@ internal static class Verifier
             {
                 countsMatch = false;
                 problems.Add(unknown == 0
-                    ? $"{created} transfers answered 201 but {value} are persisted (by {name})"
-                    : $"{created} transfers answered 201 and {unknown} outcomes are unknown, but {value} are persisted (by {name})");
+                    ? $"201s acknowledged {created} transfers but {value} are persisted (by {name})"
+                    : $"201s acknowledged {created} transfers and {unknown} transfers' outcomes are unknown, but {value} are persisted (by {name})");
             }
         }
         return new Verification(wallets.Count, deposited, postedSum, postedSum == deposited, postedDifference, pendingDifference,

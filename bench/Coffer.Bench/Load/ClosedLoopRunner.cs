@@ -2,30 +2,45 @@ using System.Diagnostics;
 using System.Globalization;
 using Coffer.Bench.Measurement;
 
-namespace Coffer.Bench.Transfers;
+namespace Coffer.Bench.Load;
 
 /// <summary>What the workers observed. Counts of the measured window, except where named "all".</summary>
 internal sealed record LoadResult(
-    LatencyHistogram Latency,
+    IReadOnlyList<KindResult> Kinds,
     double MeasuredSeconds,
-    SortedDictionary<string, long> Outcomes,
     long WarmupRequests,
-    long CreatedAll,
-    long UnknownOutcomesAll,
+    long TransfersCreatedAll,
+    long TransfersUnknownAll,
     IReadOnlyList<long> RatePerSecond,
     CpuWindow? Cpu,
     double? ServerPeakRssMiB,
-    double? ServerRssMiB);
+    double? ServerRssMiB)
+{
+    public LatencyHistogram AllLatency()
+    {
+        var all = new LatencyHistogram();
+        foreach (var kind in Kinds)
+        {
+            all.Add(kind.Latency);
+        }
+        return all;
+    }
+}
+
+/// <summary>One operation kind's measured requests: latency, outcomes ("201", "422 insufficient_funds", "timeout" ...) and transfers.</summary>
+internal sealed record KindResult(string Kind, LatencyHistogram Latency, SortedDictionary<string, long> Outcomes, long TransfersCreated);
 
 /// <summary>
-/// C workers share one HttpClient (at most C connections); each loops until the deadline, one
-/// request at a time: closed-loop load, as many requests in flight as connections. Requests started
-/// during the warm-up are not measured; their 201s still count for the final verification.
+/// C workers share one HttpClient (at most C connections); each loops until the deadline, one request at a time:
+/// closed-loop load, as many requests in flight as connections. What each request is comes from the
+/// <see cref="IWorkload"/>. Requests started during the warm-up are not measured; the transfers they created still
+/// count for the final verification. One progress line a second on stderr.
 /// </summary>
-internal sealed class LoadRunner(CofferApi api, TransfersOptions options, IReadOnlyList<Guid> wallets, string runId)
+internal sealed class ClosedLoopRunner(IWorkload workload, LoadOptions options, string runId)
 {
     private long _completed;
     private long _errors;
+    private long _transfers;
     private long _measureStartTicks;
     private long _deadlineTicks;
 
@@ -47,43 +62,49 @@ internal sealed class LoadRunner(CofferApi api, TransfersOptions options, IReadO
         await stopProgress.CancelAsync();
         await progress;
 
-        var latency = new LatencyHistogram();
-        var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var s in stats)
+        var kinds = workload.Kinds.Select((name, k) =>
         {
-            latency.Add(s.Latency);
-            foreach (var (outcome, count) in s.Outcomes)
+            var latency = new LatencyHistogram();
+            var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var s in stats)
             {
-                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + count;
+                latency.Add(s.Latency[k]);
+                foreach (var (outcome, count) in s.Outcomes[k])
+                {
+                    outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + count;
+                }
             }
-        }
-        return new LoadResult(latency, measuredSeconds, outcomes, stats.Sum(s => s.WarmupRequests), stats.Sum(s => s.CreatedAll),
-            stats.Sum(s => s.UnknownAll), rates, CpuWindow.Between(await cpuStartTask, cpuEnd), peak, current);
+            return new KindResult(name, latency, outcomes, stats.Sum(s => s.TransfersCreated[k]));
+        }).ToList();
+        return new LoadResult(kinds, measuredSeconds, stats.Sum(s => s.WarmupRequests), stats.Sum(s => s.TransfersCreatedAll),
+            stats.Sum(s => s.TransfersUnknownAll), rates, CpuWindow.Between(await cpuStartTask, cpuEnd), peak, current);
     }
 
-    private sealed class WorkerStats
+    private sealed class WorkerStats(int kinds)
     {
-        public LatencyHistogram Latency { get; } = new();
-        public Dictionary<string, long> Outcomes { get; } = new(StringComparer.Ordinal);
+        public LatencyHistogram[] Latency { get; } = Enumerable.Range(0, kinds).Select(_ => new LatencyHistogram()).ToArray();
+        public Dictionary<string, long>[] Outcomes { get; } = Enumerable.Range(0, kinds).Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
+        public long[] TransfersCreated { get; } = new long[kinds];
         public long WarmupRequests { get; set; }
-        public long CreatedAll { get; set; }
-        public long UnknownAll { get; set; }
+        public long TransfersCreatedAll { get; set; }
+        public long TransfersUnknownAll { get; set; }
     }
 
     private async Task<WorkerStats> WorkAsync(int worker, CancellationToken cancellationToken)
     {
-        var stats = new WorkerStats();
+        var stats = new WorkerStats(workload.Kinds.Count);
         var random = new Random(HashCode.Combine(runId, worker));
         for (long sequence = 0; Stopwatch.GetTimestamp() < _deadlineTicks && !cancellationToken.IsCancellationRequested; sequence++)
         {
-            var (from, to) = PickPair(random);
-            var key = $"{runId}-{worker}-{sequence}";
+            var operation = workload.Next(worker, sequence, random);
             var started = Stopwatch.GetTimestamp();
             string outcome;
+            var succeeded = false;
             try
             {
-                var (status, code) = await api.TransferAsync(from, to, TransfersOptions.TransferAmountMinor, options.Currency, key, cancellationToken);
-                outcome = status == 201 ? "201" : $"{status} {code ?? "-"}";
+                var result = await operation.Send(cancellationToken);
+                succeeded = result.IsSuccess;
+                outcome = succeeded ? $"{result.Status}" : $"{result.Status} {result.Code ?? "-"}";
             }
             catch (HttpRequestException failure)
             {
@@ -97,20 +118,21 @@ internal sealed class LoadRunner(CofferApi api, TransfersOptions options, IReadO
             {
                 break;
             }
-            var ended = Stopwatch.GetTimestamp();
-            Record(stats, outcome, started, ended);
+            Record(stats, operation, outcome, succeeded, started, Stopwatch.GetTimestamp());
         }
         return stats;
     }
 
-    private void Record(WorkerStats stats, string outcome, long started, long ended)
+    private void Record(WorkerStats stats, PlannedOperation operation, string outcome, bool succeeded, long started, long ended)
     {
-        var created = outcome == "201";
+        // A timeout or a broken connection may or may not have committed: the verification allows for it.
         var unknown = outcome.StartsWith("transport", StringComparison.Ordinal) || outcome == "timeout";
-        stats.CreatedAll += created ? 1 : 0;
-        stats.UnknownAll += unknown ? 1 : 0;
+        var created = succeeded ? operation.Transfers : 0;
+        stats.TransfersCreatedAll += created;
+        stats.TransfersUnknownAll += unknown ? operation.Transfers : 0;
         Interlocked.Increment(ref _completed);
-        if (!created)
+        Interlocked.Add(ref _transfers, created);
+        if (!succeeded)
         {
             Interlocked.Increment(ref _errors);
         }
@@ -119,21 +141,10 @@ internal sealed class LoadRunner(CofferApi api, TransfersOptions options, IReadO
             stats.WarmupRequests++;
             return;
         }
-        stats.Latency.Record((long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds);
-        stats.Outcomes[outcome] = stats.Outcomes.GetValueOrDefault(outcome) + 1;
-    }
-
-    /// <summary>Uniform distinct pair; in hot mode wallet #1 is always one side, debited or credited at random.</summary>
-    private (Guid From, Guid To) PickPair(Random random)
-    {
-        if (options.Hot)
-        {
-            var other = wallets[1 + random.Next(wallets.Count - 1)];
-            return random.Next(2) == 0 ? (wallets[0], other) : (other, wallets[0]);
-        }
-        var a = random.Next(wallets.Count);
-        var b = random.Next(wallets.Count - 1);
-        return (wallets[a], wallets[b >= a ? b + 1 : b]);
+        stats.Latency[operation.Kind].Record((long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds);
+        var outcomes = stats.Outcomes[operation.Kind];
+        outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        stats.TransfersCreated[operation.Kind] += created;
     }
 
     private async Task<CpuSnapshot> SnapshotAtMeasureStartAsync(CancellationToken cancellationToken)
@@ -146,26 +157,28 @@ internal sealed class LoadRunner(CofferApi api, TransfersOptions options, IReadO
         return CpuSnapshot.Take(options.ServerPid);
     }
 
-    /// <summary>One compact line a second on stderr; the per-second rates also go into the result.</summary>
+    /// <summary>One compact line a second on stderr; the per-second request rates also go into the result.</summary>
     private async Task ReportProgressAsync(long start, List<long> rates, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        long previous = 0;
+        long previous = 0, previousTransfers = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 var now = Stopwatch.GetTimestamp();
                 var completed = Interlocked.Read(ref _completed);
+                var transfers = Interlocked.Read(ref _transfers);
                 var rate = completed - previous;
-                previous = completed;
+                var transferRate = transfers - previousTransfers;
+                (previous, previousTransfers) = (completed, transfers);
                 var phase = now < _measureStartTicks ? "warmup " : now < _deadlineTicks ? "measure" : "drain  ";
                 if (now >= _measureStartTicks && now < _deadlineTicks + Stopwatch.Frequency / 2)
                 {
                     rates.Add(rate);
                 }
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{Stopwatch.GetElapsedTime(start, now).TotalSeconds,4:0}s] {phase} requests {completed,9}  rate {rate,6}/s  errors {Interlocked.Read(ref _errors)}"));
+                    $"[{Stopwatch.GetElapsedTime(start, now).TotalSeconds,4:0}s] {phase} requests {completed,9}  rate {rate,6}/s  transfers {transferRate,7}/s  errors {Interlocked.Read(ref _errors)}"));
             }
         }
         catch (OperationCanceledException)
