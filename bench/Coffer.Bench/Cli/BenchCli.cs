@@ -49,7 +49,7 @@ internal static class BenchCli
 
           pgbench-script   Write the batch scenario's pgbench script (the server's statements for one batch).
             --batch-size B  --out PATH
-            --set-based               experiment: the transfers and balance deltas as one statement each (unnest)
+            --per-row                 the earlier shape: one INSERT per transfer, one UPDATE per account
             (connection: the standard PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE)
 
           jobs        Host Coffer in this process with a no-op job type and measure jobs per second end to end

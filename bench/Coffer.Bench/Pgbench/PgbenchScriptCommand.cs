@@ -3,7 +3,7 @@ using Coffer.Bench.Workloads;
 
 namespace Coffer.Bench.Pgbench;
 
-internal sealed record PgbenchScriptOptions(int BatchSize, bool SetBased, string OutPath)
+internal sealed record PgbenchScriptOptions(int BatchSize, bool PerRow, string OutPath)
 {
     public static PgbenchScriptOptions Read(ArgumentReader args)
     {
@@ -13,7 +13,7 @@ internal sealed record PgbenchScriptOptions(int BatchSize, bool SetBased, string
             throw new UsageException($"Only the batch scenario's pgbench script is generated (the others are files in bench/pgbench), not '{scenario}'.");
         }
         var options = new PgbenchScriptOptions(
-            args.Int("batch-size", BatchWorkload.DefaultSize, 1, BatchWorkload.MaxSize), args.Flag("set-based"), args.RequiredText("out"));
+            args.Int("batch-size", BatchWorkload.DefaultSize, 1, BatchWorkload.MaxSize), args.Flag("per-row"), args.RequiredText("out"));
         args.EnsureAllConsumed();
         return options;
     }
@@ -24,8 +24,8 @@ internal static class PgbenchScriptCommand
 {
     public static int Run(PgbenchScriptOptions options)
     {
-        File.WriteAllText(options.OutPath, BatchScript.Write(options.BatchSize, options.SetBased));
-        Console.Error.WriteLine($"wrote {options.OutPath}: one batch of {options.BatchSize} transfers{(options.SetBased ? ", set-based writes (experiment)" : "")}");
+        File.WriteAllText(options.OutPath, BatchScript.Write(options.BatchSize, options.PerRow));
+        Console.Error.WriteLine($"wrote {options.OutPath}: one batch of {options.BatchSize} transfers{(options.PerRow ? ", per-row writes (the earlier shape, for comparison)" : "")}");
         return 0;
     }
 }
