@@ -12,7 +12,7 @@ internal sealed record ChaosOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(75);
 
     /// <summary>The most logical operations the workload plans (it stops early when they are done).</summary>
-    public int MaxOperations { get; init; } = 3000;
+    public int MaxOperations { get; init; } = 50_000;
 
     /// <summary>Concurrent clients, each running one logical operation at a time.</summary>
     public int Clients { get; init; } = 6;
@@ -20,11 +20,19 @@ internal sealed record ChaosOptions
     /// <summary>Pause of a client between two operations, at most (uniform from 0); keeps the two cores for the servers.</summary>
     public TimeSpan ThinkTime { get; init; } = TimeSpan.FromMilliseconds(60);
 
-    /// <summary>Offset of the harness's own ports from the shared services' (see <see cref="Dependencies.ChaosPorts"/>).</summary>
-    public int PortBase { get; init; } = Dependencies.ChaosPorts.DefaultBase;
+    /// <summary>
+    /// Offset of the harness's own ports from the shared services' (see <see cref="Dependencies.ChaosPorts"/>); null: the first
+    /// free one from <see cref="FirstSearchedPortBase"/> (tests, which may run beside a full run).
+    /// </summary>
+    public int? PortBase { get; init; } = Dependencies.ChaosPorts.DefaultBase;
+
+    public const int FirstSearchedPortBase = 20;
 
     /// <summary>Longer pauses between faults and longer outages (the full run) instead of the smoke's quick succession.</summary>
     public bool LongFaults { get; init; }
+
+    /// <summary>Inject faults at all (off: the workload and the checks alone, e.g. to show an injected bug is caught by the checks).</summary>
+    public bool InjectFaults { get; init; } = true;
 
     /// <summary>Keep the work directory (database, logs) for a post-mortem.</summary>
     public bool KeepWorkDirectory { get; init; }

@@ -13,15 +13,20 @@ namespace Coffer.Chaos;
 /// One chaos run from nothing to a report: own dependencies, two servers, wallets, then the seeded workload while the fault
 /// injector works through its schedule (until the duration is over and every kind of fault was injected once), then the
 /// unknown outcomes resolved, the jobs settled, and every check. Everything it started is stopped, whatever happens.
+/// <paramref name="interrupt"/> (Ctrl-C) ends the workload and the faults (the one under way is undone first), then the run
+/// throws <see cref="OperationCanceledException"/> after stopping everything.
 /// </summary>
 internal static class ChaosRun
 {
-    public static async Task<ChaosReport> RunAsync(ChaosOptions options, Action<string> log)
+    public static async Task<ChaosReport> RunAsync(ChaosOptions options, Action<string> log, CancellationToken interrupt = default)
     {
         var setup = Stopwatch.StartNew();
         log($"chaos run: seed {options.Seed}, {options.Duration.TotalSeconds:F0} s of workload, {options.Clients} clients"
             + (options.Bug is null ? "" : $", injected bug {options.Bug.Name}"));
-        await using var dependencies = await ChaosDependencies.StartAsync(ChaosPorts.FromBase(options.PortBase), options.KeepWorkDirectory, log);
+        var ports = options.PortBase is { } portBase
+            ? ChaosPorts.FromBase(portBase)
+            : await ChaosPorts.FindFreeAsync(ChaosOptions.FirstSearchedPortBase);
+        await using var dependencies = await ChaosDependencies.StartAsync(ports, options.KeepWorkDirectory, log);
         await using var cluster = await CofferCluster.StartAsync(dependencies, log);
         using var client = new RetryingClient(cluster.Nodes.Select(n => n.BaseAddress));
         var parties = await ChaosParties.OpenAsync(options.Seed, cluster.Token, client);
@@ -30,8 +35,9 @@ internal static class ChaosRun
         log($"setup done in {setup.Elapsed.TotalSeconds:F1} s: {parties.Wallets.Count} wallets in {ChaosParties.Tenants.Length} tenants");
 
         var workload = Stopwatch.StartNew();
-        var records = await RunWorkloadWithFaultsAsync(options, dependencies, cluster, parties, executor, log);
+        var records = await RunWorkloadWithFaultsAsync(options, dependencies, cluster, parties, executor, log, interrupt);
         workload.Stop();
+        interrupt.ThrowIfCancellationRequested();
 
         var checks = Stopwatch.StartNew();
         var report = await CheckAsync(options, dependencies, cluster, parties, executor, records.Operations, log);
@@ -54,13 +60,15 @@ internal static class ChaosRun
     }
 
     private static async Task<(IReadOnlyList<OperationRecord> Operations, IReadOnlyList<InjectedFault> Faults)> RunWorkloadWithFaultsAsync(
-        ChaosOptions options, ChaosDependencies dependencies, CofferCluster cluster, ChaosParties parties, OperationExecutor executor, Action<string> log)
+        ChaosOptions options, ChaosDependencies dependencies, CofferCluster cluster, ChaosParties parties, OperationExecutor executor, Action<string> log,
+        CancellationToken interrupt)
     {
         var plan = WorkloadPlan.Create(options.Seed, parties.Wallets, options.MaxOperations);
         var schedule = FaultSchedule.Create(options.Seed, options.LongFaults, CofferCluster.NodeCount);
         var everyKind = Enum.GetValues<FaultKind>().Length;
         // A hard stop far beyond the planned time, so a wedged run still ends (and reports).
-        using var hardStop = new CancellationTokenSource(options.Duration * 2 + TimeSpan.FromMinutes(3));
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        hardStop.CancelAfter(options.Duration * 2 + TimeSpan.FromMinutes(3));
         var clock = Stopwatch.StartNew();
         using var workloadDone = new CancellationTokenSource(); // used as thread-safe flags, never to cancel anything
         using var injectorDone = new CancellationTokenSource();
@@ -69,7 +77,7 @@ internal static class ChaosRun
             try
             {
                 return await new FaultInjector(dependencies, cluster, log).RunAsync(schedule, clock,
-                    kinds => !workloadDone.IsCancellationRequested && (clock.Elapsed < options.Duration || kinds.Count < everyKind), hardStop.Token);
+                    kinds => options.InjectFaults && !workloadDone.IsCancellationRequested && (clock.Elapsed < options.Duration || kinds.Count < everyKind), hardStop.Token);
             }
             finally
             {
@@ -110,6 +118,7 @@ internal static class ChaosRun
         {
             log("jobs still pending after the quiescence limit");
         }
+        log("jobs settled");
         var deadJobs = (await LedgerSnapshot.ReadJobsAsync(owner)).Where(j => j.Status == "dead").ToList();
         JobCheck.Check(deadJobs, findings); // dead, each with its reason, before the operator replays them
         var replayed = await DeadJobReplay.ReplayAsync(server, options.Seed, parties, deadJobs, findings);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Coffer.Chaos.Bugs;
 using Coffer.Chaos.Reporting;
 
@@ -6,25 +7,28 @@ namespace Coffer.Chaos.Cli;
 
 /// <summary>
 /// <c>Coffer.Chaos [--seed N] [--duration S] ...</c>: one chaos run, its table on stdout, progress on stderr. Exit 0 when every
-/// check passed, 1 when one failed (the table names the seed to reproduce), 2 on a usage mistake.
+/// check passed, 1 when one failed (the table names the seed to reproduce), 2 on a usage mistake, 130 when interrupted.
 /// </summary>
 internal static class ChaosCli
 {
     public const int FailedExitCode = 1;
+    public const int InterruptedExitCode = 130;
 
     public static Task<int> RunAsync(string[] args)
     {
+        var defaults = new ChaosOptions { Seed = 0 };
         var seed = new Option<int?>("--seed") { Description = "Seed of the workload and the fault schedule (default: random, printed)" };
-        var duration = new Option<int>("--duration") { Description = "Seconds of workload with faults", DefaultValueFactory = _ => 75 };
-        var clients = new Option<int>("--clients") { Description = "Concurrent clients", DefaultValueFactory = _ => 4 };
-        var operations = new Option<int>("--max-operations") { Description = "Most logical operations planned", DefaultValueFactory = _ => 50_000 };
-        var thinkTime = new Option<int>("--think-ms") { Description = "A client's pause between operations, at most (ms)", DefaultValueFactory = _ => 200 };
+        var duration = new Option<int>("--duration") { Description = "Seconds of workload with faults", DefaultValueFactory = _ => (int)defaults.Duration.TotalSeconds };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients", DefaultValueFactory = _ => defaults.Clients };
+        var operations = new Option<int>("--max-operations") { Description = "Most logical operations planned", DefaultValueFactory = _ => defaults.MaxOperations };
+        var thinkTime = new Option<int>("--think-ms") { Description = "A client's pause between operations, at most (ms)", DefaultValueFactory = _ => (int)defaults.ThinkTime.TotalMilliseconds };
         var longFaults = new Option<bool>("--long-faults") { Description = "Longer pauses between faults and longer outages (the full run)" };
         var portBase = new Option<int>("--port-base")
         {
             Description = "Offset of the harness's ports from 5432/6380/5672/25672 (default 10: PostgreSQL 5442, Redis 6390, AMQP 5682)",
             DefaultValueFactory = _ => Dependencies.ChaosPorts.DefaultBase,
         };
+        var noFaults = new Option<bool>("--no-faults") { Description = "The workload and the checks without faults" };
         var keep = new Option<bool>("--keep") { Description = "Keep the work directory (database, logs) under /tmp" };
         var bug = new Option<string?>("--inject-bug")
         {
@@ -39,9 +43,9 @@ internal static class ChaosCli
 
         var command = new RootCommand("Coffer chaos harness: a seeded money workload against two servers while faults are injected, then the money checks.")
         {
-            seed, duration, clients, operations, thinkTime, longFaults, portBase, keep, bug, logs,
+            seed, duration, clients, operations, thinkTime, longFaults, noFaults, portBase, keep, bug, logs,
         };
-        command.SetAction(async (result, _) =>
+        command.SetAction(async (result, interrupt) =>
         {
             var options = new ChaosOptions
             {
@@ -51,12 +55,22 @@ internal static class ChaosCli
                 MaxOperations = result.GetValue(operations),
                 ThinkTime = TimeSpan.FromMilliseconds(result.GetValue(thinkTime)),
                 LongFaults = result.GetValue(longFaults),
+                InjectFaults = !result.GetValue(noFaults),
                 PortBase = result.GetValue(portBase),
                 KeepWorkDirectory = result.GetValue(keep),
                 Bug = InjectedBug.Named(result.GetValue(bug)),
             };
             Console.WriteLine($"seed {options.Seed}");
-            var report = await ChaosRun.RunAsync(options, line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));
+            ChaosReport report;
+            try
+            {
+                report = await ChaosRun.RunAsync(options, line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"), interrupt);
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"interrupted; everything the run started is stopped (seed {options.Seed})");
+                return InterruptedExitCode;
+            }
             var table = ReportTable.Render(report);
             Console.WriteLine(table);
             if (result.GetValue(logs) is { } directory)
@@ -70,7 +84,35 @@ internal static class ChaosCli
             }
             return report.Passed ? 0 : FailedExitCode;
         });
-        return command.Parse(args).InvokeAsync();
+        return InvokeWithInterruptsAsync(command.Parse(args));
+    }
+
+    /// <summary>
+    /// Ctrl-C and SIGTERM cancel the run's token instead of ending the process, so the run can stop the servers, PostgreSQL,
+    /// Redis and RabbitMQ it started (which takes longer than System.CommandLine's own grace period).
+    /// </summary>
+    private static async Task<int> InvokeWithInterruptsAsync(ParseResult parsed)
+    {
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancelKey = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancelKey;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancelKey;
+        }
     }
 
     private static void Range(System.CommandLine.Parsing.OptionResult result, Option<int> option, int min, int max)

@@ -43,24 +43,22 @@ internal sealed class CofferCluster : IAsyncDisposable
                 throw new InvalidOperationException($"migrate up failed:\n{migrated}");
             }
             log($"migrated {ChaosDependencies.DatabaseName}");
-            var nodes = new ServerProcess[NodeCount];
+            // At once: starters agree on one development signing key under the data directory's lock file.
+            var starts = Enumerable.Range(0, NodeCount).Select(_ => ServerProcess.StartAsync(settings)).ToList();
             try
             {
-                // One after the other: the first creates the development keys the second then reads.
-                for (var i = 0; i < NodeCount; i++)
-                {
-                    nodes[i] = await ServerProcess.StartAsync(settings);
-                    log($"node {i} ready at {nodes[i].Url}");
-                }
+                await Task.WhenAll(starts);
             }
             catch
             {
-                foreach (var node in nodes.Where(n => n is not null))
+                foreach (var started in starts.Where(s => s.IsCompletedSuccessfully))
                 {
-                    await node.DisposeAsync();
+                    await started.Result.DisposeAsync();
                 }
                 throw;
             }
+            var nodes = starts.Select(s => s.Result).ToArray();
+            log($"nodes ready at {string.Join(", ", nodes.Select(n => n.Url))}");
             return new CofferCluster(settings, nodes, provider);
         }
         catch

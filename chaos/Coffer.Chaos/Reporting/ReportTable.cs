@@ -44,7 +44,8 @@ internal static class ReportTable
         {
             text.AppendLine();
             text.AppendLine($"Reproduce with: chaos/run.sh --seed {options.Seed} --duration {options.Duration.TotalSeconds:F0} --clients {options.Clients}"
-                + (options.LongFaults ? " --long-faults" : "") + (options.Bug is null ? "" : $" --inject-bug {options.Bug.Name}"));
+                + (options.LongFaults ? " --long-faults" : "") + (options.InjectFaults ? "" : " --no-faults")
+                + (options.Bug is null ? "" : $" --inject-bug {options.Bug.Name}"));
         }
         return text.ToString();
     }

@@ -3,7 +3,10 @@ using Coffer.Chaos.Workload;
 namespace Coffer.Chaos.Verification;
 
 /// <summary>A wallet's balance as the harness expects it: posted (credits − debits) and the pending amounts out and in.</summary>
-internal sealed record ExpectedBalance(long Posted, long PendingDebits, long PendingCredits);
+internal sealed record ExpectedBalance(long Posted, long PendingDebits, long PendingCredits)
+{
+    public override string ToString() => $"posted {Posted}, pending out {PendingDebits}, pending in {PendingCredits}";
+}
 
 /// <summary>
 /// The harness's own model of every wallet, built only from what its clients were told (acknowledged operations) and from the
