@@ -40,18 +40,24 @@ internal static class ChaosRun
         interrupt.ThrowIfCancellationRequested();
 
         var checks = Stopwatch.StartNew();
-        var report = await CheckAsync(options, dependencies, cluster, parties, executor, records.Operations, log);
+        var verified = await CheckAsync(options, dependencies, cluster, parties, executor, records.Operations, log);
         checks.Stop();
-        var findings = report.Findings;
         foreach (var fault in records.Faults.Where(f => f.Error is not null))
         {
-            findings.Add("fault recovery", $"{fault.Detail}: {fault.Error}");
+            verified.Findings.Add("fault recovery", $"{fault.Detail}: {fault.Error}");
         }
-        return report with
+        return new ChaosReport
         {
+            Options = options,
+            Operations = records.Operations,
             Faults = records.Faults,
             Retries = client.Statistics.Retries,
             ServerErrorSamples = client.Statistics.ServerErrorSamples,
+            WithdrawalStatuses = verified.WithdrawalStatuses,
+            DeadJobs = verified.DeadJobs,
+            DeadJobsReplayed = verified.DeadJobsReplayed,
+            OperatorVerbs = verified.OperatorVerbs,
+            Findings = verified.Findings,
             SetupTime = setup.Elapsed,
             WorkloadTime = workload.Elapsed,
             CheckTime = checks.Elapsed,
@@ -105,7 +111,7 @@ internal static class ChaosRun
         return (records, faults);
     }
 
-    private static async Task<ChaosReport> CheckAsync(ChaosOptions options, ChaosDependencies dependencies, CofferCluster cluster,
+    private static async Task<CheckOutcome> CheckAsync(ChaosOptions options, ChaosDependencies dependencies, CofferCluster cluster,
         ChaosParties parties, OperationExecutor executor, IReadOnlyList<OperationRecord> records, Action<string> log)
     {
         var findings = new Findings();
@@ -141,22 +147,11 @@ internal static class ChaosRun
         ProviderCheck.Check(await cluster.Provider.GetCallsAsync(), snapshot, findings);
         var verbs = await OperatorVerbsCheck.CheckAsync(cluster, findings);
         log($"checks done: {findings.All.Count} finding(s)");
-        return new ChaosReport
-        {
-            Options = options,
-            Operations = records,
-            Faults = [],
-            Retries = new Dictionary<string, int>(),
-            ServerErrorSamples = [],
-            WithdrawalStatuses = snapshot.Withdrawals.Values.GroupBy(w => w.Status).ToDictionary(g => g.Key, g => g.Count()),
-            DeadJobs = deadJobs.Count,
-            DeadJobsReplayed = replayed,
-            OperatorVerbs = verbs,
-            Findings = findings,
-            SetupTime = TimeSpan.Zero,
-            WorkloadTime = TimeSpan.Zero,
-            CheckTime = TimeSpan.Zero,
-            NodeOutputs = [],
-        };
+        return new CheckOutcome(findings, snapshot.Withdrawals.Values.GroupBy(w => w.Status).ToDictionary(g => g.Key, g => g.Count()),
+            deadJobs.Count, replayed, verbs);
     }
+
+    /// <summary>What the checks found, and what the report shows of how the run settled.</summary>
+    private sealed record CheckOutcome(
+        Findings Findings, IReadOnlyDictionary<string, int> WithdrawalStatuses, int DeadJobs, int DeadJobsReplayed, string OperatorVerbs);
 }

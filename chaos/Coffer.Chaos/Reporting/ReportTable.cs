@@ -9,6 +9,7 @@ namespace Coffer.Chaos.Reporting;
 internal static class ReportTable
 {
     private const int FindingsShown = 40;
+    private const int ServerErrorsShown = 5;
 
     public static string Render(ChaosReport report)
     {
@@ -28,6 +29,10 @@ internal static class ReportTable
         text.AppendLine($"withdrawals settled: {string.Join(", ", report.WithdrawalStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}; "
             + $"dead payout jobs {report.DeadJobs}, replayed by the operator {report.DeadJobsReplayed}");
         text.AppendLine($"operator verbs: {report.OperatorVerbs}");
+        foreach (var sample in report.ServerErrorSamples.Take(ServerErrorsShown))
+        {
+            text.AppendLine($"  a 5xx answer (retried): {sample}");
+        }
         text.AppendLine();
         text.AppendLine($"{"lost",-22}{report.Findings.Lost,8}");
         text.AppendLine($"{"duplicated",-22}{report.Findings.Duplicated,8}");
