@@ -12,6 +12,7 @@ namespace Coffer.Chaos.Cli;
 internal static class ChaosCli
 {
     public const int FailedExitCode = 1;
+    public const int UsageExitCode = 2;
     public const int InterruptedExitCode = 130;
 
     public static Task<int> RunAsync(string[] args)
@@ -34,6 +35,7 @@ internal static class ChaosCli
         {
             Description = $"Inject a defect to see the checks catch it: {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName}, {DeletedTransfer.BugName}",
         };
+        bug.AcceptOnlyFromAmong(ForgottenIdempotencyKeys.BugName, TamperedBalance.BugName, DeletedTransfer.BugName);
         var logs = new Option<string?>("--logs") { Description = "Directory to write the servers' output and the table into" };
         duration.Validators.Add(r => Range(r, duration, 10, 24 * 3600));
         clients.Validators.Add(r => Range(r, clients, 1, 64));
@@ -93,6 +95,15 @@ internal static class ChaosCli
     /// </summary>
     private static async Task<int> InvokeWithInterruptsAsync(ParseResult parsed)
     {
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+            await Console.Error.WriteLineAsync("See --help.");
+            return UsageExitCode;
+        }
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancelKey = (_, e) =>
         {
