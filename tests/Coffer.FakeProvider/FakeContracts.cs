@@ -14,9 +14,10 @@ public static class FakeEndpoints
 
 /// <summary>
 /// How the fake answers its next provider calls (<c>POST /_control/behaviour</c>): <c>succeed</c>; <c>fail</c> (503);
-/// <c>reject</c> (422 <c>account_closed</c>); <c>delay</c> (wait <see cref="DelayMilliseconds"/>, then succeed — even if the
-/// client has given up, as a real provider would); <c>hang</c> (never answer; the client gives up). With
-/// <see cref="Times"/> the mode applies to that many calls, then the fake succeeds again; without, until changed.
+/// <c>reject</c> (422 <c>account_closed</c> to a key not acted on yet; a key already acted on gets its stored answer);
+/// <c>delay</c> (wait <see cref="DelayMilliseconds"/>, then succeed — even if the client has given up, as a real provider would);
+/// <c>hang</c> (never answer; the client gives up). With <see cref="Times"/> the mode applies to that many calls, then the fake
+/// succeeds again; without, until changed.
 /// </summary>
 public sealed record FakeBehaviour(string Mode, int? DelayMilliseconds = null, int? Times = null)
 {

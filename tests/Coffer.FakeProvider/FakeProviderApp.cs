@@ -78,7 +78,9 @@ public static class FakeProviderApp
         {
             case FakeBehaviour.FailMode:
                 return Results.Json(new FakeError("unavailable", "The provider is temporarily unavailable."), statusCode: 503);
-            case FakeBehaviour.RejectMode:
+            case FakeBehaviour.RejectMode when key.Length == 0 || !state.HasActedOn(endpoint, key):
+                // A provider refuses what it has not done; a key it already acted on is answered from its record below, as a
+                // real provider would (it cannot take back a payout it made because the account has closed since).
                 return Results.Json(new FakeError("account_closed", "The destination account is closed."), statusCode: 422);
             case FakeBehaviour.HangMode:
                 await WaitAsync(Timeout.InfiniteTimeSpan, gone.Token);

@@ -79,6 +79,15 @@ public sealed class FakeProviderState(TimeProvider time)
         }
     }
 
+    /// <summary>Whether the provider acted on <paramref name="key"/> at <paramref name="endpoint"/> (and stored its answer).</summary>
+    public bool HasActedOn(string endpoint, string key)
+    {
+        lock (_lock)
+        {
+            return _answers.ContainsKey((endpoint, key));
+        }
+    }
+
     public FakeCalls Calls()
     {
         lock (_lock)

@@ -1,6 +1,6 @@
 using Coffer.Platform.Persistence;
-using Coffer.Server.Tests.Process;
 using Coffer.Testing;
+using Coffer.Testing.Process;
 
 namespace Coffer.Server.Tests.Cli;
 

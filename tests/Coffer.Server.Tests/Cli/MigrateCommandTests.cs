@@ -1,8 +1,8 @@
 using System.Data.Common;
 using Coffer.Migrations;
 using Coffer.Platform.Persistence;
-using Coffer.Server.Tests.Process;
 using Coffer.Testing;
+using Coffer.Testing.Process;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Coffer.Platform.Identity;
-using Coffer.Server.Tests.Process;
+using Coffer.Testing.Process;
 
 namespace Coffer.Server.Tests.Cli;
 

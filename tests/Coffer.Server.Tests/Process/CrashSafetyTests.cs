@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
+using Coffer.Testing.Process;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Xunit.Abstractions;

@@ -2,6 +2,7 @@ using System.Net;
 using Coffer.FakeProvider;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
+using Coffer.Testing.Process;
 
 namespace Coffer.Server.Tests.Process;
 

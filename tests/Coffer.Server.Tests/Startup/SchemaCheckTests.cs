@@ -1,7 +1,7 @@
 using System.Net;
 using Coffer.Platform.Persistence;
-using Coffer.Server.Tests.Process;
 using Coffer.Testing;
+using Coffer.Testing.Process;
 
 namespace Coffer.Server.Tests.Startup;
 

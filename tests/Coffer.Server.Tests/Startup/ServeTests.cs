@@ -1,5 +1,5 @@
 using System.Net;
-using Coffer.Server.Tests.Process;
+using Coffer.Testing.Process;
 
 namespace Coffer.Server.Tests.Startup;
 

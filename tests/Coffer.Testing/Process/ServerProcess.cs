@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Coffer.Platform.Identity;
 
-namespace Coffer.Server.Tests.Process;
+namespace Coffer.Testing.Process;
 
 /// <summary>
 /// The built server as a real child process: <c>dotnet Coffer.Server.dll serve --urls http://127.0.0.1:PORT</c>,
@@ -12,7 +12,7 @@ namespace Coffer.Server.Tests.Process;
 /// started again on the same port and data, which is what the crash-safety tests need.
 /// Output of every incarnation is kept for the failure message.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultReadyLimit = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);

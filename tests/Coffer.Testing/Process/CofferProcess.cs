@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Coffer.Server.Tests.Process;
+namespace Coffer.Testing.Process;
 
 /// <summary>
 /// Runs the built <c>Coffer.Server.dll</c> (copied next to this test assembly) as a child process, the way an
 /// operator runs it: <c>dotnet Coffer.Server.dll &lt;verb&gt; ...</c>, configured only by environment variables.
 /// </summary>
-internal static class CofferProcess
+public static class CofferProcess
 {
     public static string ServerDll { get; } = Path.Combine(AppContext.BaseDirectory, "Coffer.Server.dll");
 
@@ -93,7 +93,7 @@ internal static class CofferProcess
     }
 }
 
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 }

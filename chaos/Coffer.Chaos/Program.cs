@@ -1,0 +1,3 @@
+using Coffer.Chaos.Cli;
+
+return await ChaosCli.RunAsync(args);

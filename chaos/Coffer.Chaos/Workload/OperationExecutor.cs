@@ -1,0 +1,104 @@
+namespace Coffer.Chaos.Workload;
+
+/// <summary>
+/// Turns a planned operation into its requests and sends them through the retrying client: who calls, which path, which
+/// body, which Idempotency-Key. Each request has a key of its own, derived from the seed, the operation and the step, and
+/// doubling as the description the server stores, so the checks can count each key's effects in the database.
+/// </summary>
+internal sealed class OperationExecutor(int seed, ChaosParties parties, RetryingClient client, TimeSpan retryLimit)
+{
+    private static readonly TimeSpan ReplayWaitLimit = TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(OperationRecord record, IReadOnlyList<OperationRecord> all, Random random, CancellationToken cancellationToken)
+    {
+        record.Started = true;
+        var plan = record.Plan;
+        if (plan.Kind == OperationKind.Replay)
+        {
+            await ReplayAsync(record, all[plan.ReplayOf], random, cancellationToken);
+            record.MarkSettled();
+            return;
+        }
+        record.First = FirstRequest(plan);
+        record.FirstOutcome = await client.SendAsync(record.First, random, retryLimit, cancellationToken);
+        record.MarkSettled();
+        if (plan.Kind is OperationKind.HoldCapture or OperationKind.HoldVoid && record.Acknowledged)
+        {
+            await ResolveHoldAsync(record, random, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends the hold's capture or void (the hold exists: its creation was acknowledged).</summary>
+    public async Task ResolveHoldAsync(OperationRecord record, Random random, CancellationToken cancellationToken)
+    {
+        var holdId = record.FirstOutcome!.Id("id") ?? throw new InvalidOperationException($"The hold of {record.First} has no id.");
+        record.Second = SecondRequest(record.Plan, holdId);
+        record.SecondOutcome = await client.SendAsync(record.Second, random, retryLimit, cancellationToken);
+    }
+
+    /// <summary>Sends a request whose outcome is unknown again, with its key, until definitive (after the faults).</summary>
+    public Task<ApiOutcome> ResendAsync(ApiRequest request, Random random, TimeSpan limit) =>
+        client.SendAsync(request, random, limit, CancellationToken.None);
+
+    private async Task ReplayAsync(OperationRecord replay, OperationRecord original, Random random, CancellationToken cancellationToken)
+    {
+        if (!original.Started || await Task.WhenAny(original.Settled, Task.Delay(ReplayWaitLimit, cancellationToken)) != original.Settled
+            || original.FirstOutcome is not { Kind: not OutcomeKind.Unknown } answer)
+        {
+            replay.Verdict = ReplayVerdict.Skipped;
+            return;
+        }
+        replay.First = original.First;
+        replay.ReplayOutcome = await client.SendAsync(original.First!, random, retryLimit, cancellationToken);
+        replay.Verdict = replay.ReplayOutcome.Kind != OutcomeKind.Unknown && replay.ReplayOutcome.Replayed
+            && replay.ReplayOutcome.Status == answer.Status && replay.ReplayOutcome.Body == answer.Body
+            ? ReplayVerdict.Same
+            : replay.ReplayOutcome.Kind == OutcomeKind.Unknown ? ReplayVerdict.Skipped : ReplayVerdict.Different;
+    }
+
+    private ApiRequest FirstRequest(PlannedOperation plan)
+    {
+        var wallets = parties.Wallets;
+        switch (plan.Kind)
+        {
+            case OperationKind.Deposit:
+            {
+                var to = wallets[plan.To];
+                var key = plan.KeyOf(seed, "deposit");
+                return ApiRequest.Post(key, "/api/v1/deposits", parties.Operator(to.Tenant),
+                    new { accountId = to.Id, amount = plan.Amount, currency = to.Currency, externalReference = key, description = key });
+            }
+            case OperationKind.Transfer:
+            {
+                var (from, to) = (wallets[plan.From], wallets[plan.To]);
+                var key = plan.KeyOf(seed, "transfer");
+                return ApiRequest.Post(key, "/api/v1/transfers", parties.Customer(from),
+                    new { fromAccountId = from.Id, toAccountId = to.Id, amount = plan.Amount, currency = from.Currency, description = key });
+            }
+            case OperationKind.HoldCapture or OperationKind.HoldVoid:
+            {
+                var (from, to) = (wallets[plan.From], wallets[plan.To]);
+                var key = plan.KeyOf(seed, "hold");
+                return ApiRequest.Post(key, "/api/v1/holds", parties.Customer(from),
+                    new { fromAccountId = from.Id, toAccountId = to.Id, amount = plan.Amount, currency = from.Currency, expiresInSeconds = 86_400, description = key });
+            }
+            case OperationKind.Withdrawal:
+            {
+                var from = wallets[plan.From];
+                return ApiRequest.Post(plan.KeyOf(seed, "withdrawal"), "/api/v1/withdrawals", parties.Customer(from),
+                    new { accountId = from.Id, amount = plan.Amount, currency = from.Currency, destination = new { accountNumber = $"GB29NWBK{60161331926800 + plan.Number}" } });
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, "A replay has no request of its own.");
+        }
+    }
+
+    /// <summary>The payee's owner captures; an operator voids.</summary>
+    private ApiRequest SecondRequest(PlannedOperation plan, Guid holdId)
+    {
+        var to = parties.Wallets[plan.To];
+        return plan.Kind == OperationKind.HoldCapture
+            ? ApiRequest.Post(plan.KeyOf(seed, "capture"), $"/api/v1/holds/{holdId}/capture", parties.Customer(to), new { amount = plan.CaptureAmount })
+            : ApiRequest.Post(plan.KeyOf(seed, "void"), $"/api/v1/holds/{holdId}/void", parties.Operator(to.Tenant), new { });
+    }
+}
