@@ -175,9 +175,15 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
             {
                 await _sqliteTransaction.RollbackAsync();
             }
-            else if (!_beginPending && _connection is NpgsqlConnection pg && pg.FullState == System.Data.ConnectionState.Open)
+            else if (_connection is NpgsqlConnection pg && pg.FullState != System.Data.ConnectionState.Open)
             {
-                await using var rollback = pg.CreateCommand();
+                // Lost (the server restarted, the socket broke): the transaction died with it, and the retry must not
+                // be handed the same dead connection.
+                await DropConnectionAsync();
+            }
+            else if (!_beginPending && _connection is NpgsqlConnection open)
+            {
+                await using var rollback = open.CreateCommand();
                 rollback.CommandText = "ROLLBACK";
                 await rollback.ExecuteNonQueryAsync();
             }
@@ -384,6 +390,17 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
 
     private async ValueTask<DbConnection> EnsureConnectionAsync(CancellationToken cancellationToken)
     {
+        if (_connection is NpgsqlConnection { FullState: not System.Data.ConnectionState.Open })
+        {
+            // A connection lost between round trips. Outside a transaction, or before its BEGIN was sent, a new one does
+            // the same work; in the middle of a transaction the work so far is gone, so the whole unit of work must rerun.
+            await DropConnectionAsync();
+            if (InTransaction && !_beginPending)
+            {
+                throw new DbFailureException(DbFailureKind.Transient, "connection", null,
+                    new NpgsqlException("The database connection was lost in the middle of the transaction."));
+            }
+        }
         if (_connection is null)
         {
             try
