@@ -45,6 +45,7 @@ public static class PlatformModule
         // Read from configuration when first resolved, so every configuration source (tests included) applies.
         services.AddSingleton(sp => DatabaseOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CofferDatabase>();
+        services.AddHostedService<SqliteCheckpointer>();
         services.AddScoped<DbSession>();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

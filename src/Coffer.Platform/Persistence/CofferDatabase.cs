@@ -47,6 +47,33 @@ public sealed class CofferDatabase : IAsyncDisposable
     internal async ValueTask<SqliteConnection> SqliteWriterAsync(CancellationToken cancellationToken) =>
         _sqliteWriter ??= await _sqlite!.RentWriterAsync(cancellationToken);
 
+    private SqliteConnection? _sqliteCheckpointer;
+
+    /// <summary>
+    /// One PASSIVE checkpoint of the write-ahead log, on a connection kept for it (<see cref="SqliteCheckpointer"/>, its
+    /// only caller, never runs two at once). Needs no gate: a passive checkpoint waits for nobody.
+    /// </summary>
+    internal async Task CheckpointSqliteAsync(CancellationToken cancellationToken)
+    {
+        var sqlite = _sqlite!;
+        _sqliteCheckpointer ??= await sqlite.RentAsync(cancellationToken);
+        var command = sqlite.CommandFor(_sqliteCheckpointer, "PRAGMA wal_checkpoint(PASSIVE);");
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+            }
+        }
+        catch (SqliteException)
+        {
+            var failed = _sqliteCheckpointer;
+            _sqliteCheckpointer = null;
+            await sqlite.ReturnAsync(failed, broken: true);
+            throw;
+        }
+    }
+
     /// <summary>Closes a writer connection that failed; the next transaction opens a new one (gate holder only).</summary>
     internal async ValueTask DiscardSqliteWriterAsync()
     {
@@ -119,9 +146,12 @@ public sealed class CofferDatabase : IAsyncDisposable
         }
         if (_sqlite is not null)
         {
-            if (_sqliteWriter is { } writer)
+            foreach (var kept in new[] { _sqliteWriter, _sqliteCheckpointer })
             {
-                await _sqlite.ReturnAsync(writer, broken: true);
+                if (kept is not null)
+                {
+                    await _sqlite.ReturnAsync(kept, broken: true);
+                }
             }
             await _sqlite.DisposeAsync();
         }

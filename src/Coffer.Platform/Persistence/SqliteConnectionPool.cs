@@ -25,6 +25,14 @@ internal sealed class SqliteConnectionPool(string connectionString) : IAsyncDisp
     /// <summary>Page cache of the writer connection (negative: KiB), large enough to keep the hot B-tree pages.</summary>
     public const int WriterCacheKibibytes = 65536;
 
+    /// <summary>
+    /// The writer checkpoints by itself once the log holds this many pages (SQLite's default: 1,000). By then
+    /// <see cref="SqliteCheckpointer"/> has copied nearly all of them outside the writer's serial section, so this
+    /// checkpoint is short; it is also what lets the log start over (a background checkpoint rarely completes just as a
+    /// writer begins), which keeps the log file near this size (≈ 16 MiB).
+    /// </summary>
+    public const int WriterAutoCheckpointPages = 4_000;
+
     public async ValueTask<SqliteConnection> RentAsync(CancellationToken cancellationToken)
     {
         while (_idle.TryTake(out var idle))
@@ -43,7 +51,7 @@ internal sealed class SqliteConnectionPool(string connectionString) : IAsyncDisp
     {
         var connection = await OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA cache_size=-{WriterCacheKibibytes};";
+        pragma.CommandText = $"PRAGMA cache_size=-{WriterCacheKibibytes}; PRAGMA wal_autocheckpoint={WriterAutoCheckpointPages};";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
