@@ -57,7 +57,8 @@ public static class LedgerAudit
         WHERE posted_debits <> d0 OR posted_credits <> d1 OR pending_debits <> d2 OR pending_credits <> d3
         """;
 
-    private const string UnbalancedBooks = """
+    /// <summary>Tenants and currencies whose books do not balance: tenant, currency, the four sums (shared with the chaos suite).</summary>
+    public const string UnbalancedBooks = """
         SELECT tenant_id, currency,
           CAST(SUM(posted_debits) AS BIGINT), CAST(SUM(posted_credits) AS BIGINT),
           CAST(SUM(pending_debits) AS BIGINT), CAST(SUM(pending_credits) AS BIGINT)
@@ -70,7 +71,8 @@ public static class LedgerAudit
         WHERE kind = 'wallet' AND posted_credits - posted_debits - pending_debits < 0
         """;
 
-    private const string InconsistentHolds = """
+    /// <summary>Holds whose status disagrees with their resolving transfer: id, status (shared with the chaos suite).</summary>
+    public const string InconsistentHolds = """
         SELECT h.id, h.status FROM holds h
         LEFT JOIN transfers r ON r.pending_id = h.id
         WHERE (h.status = 'pending' AND r.id IS NOT NULL)

@@ -1,3 +1,4 @@
+using Coffer.Testing;
 using Npgsql;
 
 namespace Coffer.Chaos.Verification;
@@ -13,7 +14,7 @@ internal static class LedgerInvariants
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync();
-        foreach (var row in await LedgerSnapshot.QueryAsync(connection, UnbalancedBooks, r =>
+        foreach (var row in await LedgerSnapshot.QueryAsync(connection, LedgerAudit.UnbalancedBooks, r =>
             $"tenant {r.GetString(0)} {r.GetString(1)}: posted debits {r.GetInt64(2)} ≠ credits {r.GetInt64(3)}, "
             + $"or pending debits {r.GetInt64(4)} ≠ credits {r.GetInt64(5)}"))
         {
@@ -30,19 +31,12 @@ internal static class LedgerInvariants
         {
             findings.Add("balance = log", row);
         }
-        foreach (var row in await LedgerSnapshot.QueryAsync(connection, InconsistentHolds, r =>
+        foreach (var row in await LedgerSnapshot.QueryAsync(connection, LedgerAudit.InconsistentHolds, r =>
             $"hold {r.GetGuid(0)} is {r.GetString(1)} but its resolving transfers say otherwise"))
         {
             findings.Add("hold resolution", row);
         }
     }
-
-    private const string UnbalancedBooks = """
-        SELECT tenant_id, currency, SUM(posted_debits)::bigint, SUM(posted_credits)::bigint,
-               SUM(pending_debits)::bigint, SUM(pending_credits)::bigint
-        FROM accounts GROUP BY tenant_id, currency
-        HAVING SUM(posted_debits) <> SUM(posted_credits) OR SUM(pending_debits) <> SUM(pending_credits)
-        """;
 
     private const string OverdrawnWallets = """
         SELECT id, tenant_id, posted_credits - posted_debits - pending_debits FROM accounts
@@ -68,13 +62,5 @@ internal static class LedgerInvariants
         FROM accounts a LEFT JOIN derived d ON d.account_id = a.id
         WHERE a.posted_debits <> COALESCE(d.d0, 0) OR a.posted_credits <> COALESCE(d.d1, 0)
            OR a.pending_debits <> COALESCE(d.d2, 0) OR a.pending_credits <> COALESCE(d.d3, 0)
-        """;
-
-    private const string InconsistentHolds = """
-        SELECT h.id, h.status FROM holds h
-        LEFT JOIN transfers r ON r.pending_id = h.id
-        WHERE (h.status = 'pending' AND r.id IS NOT NULL)
-           OR (h.status = 'captured' AND (r.kind IS NULL OR r.kind <> 'post_pending' OR r.amount <> h.captured_amount))
-           OR (h.status IN ('voided', 'expired') AND (r.kind IS NULL OR r.kind <> 'void_pending' OR r.amount <> h.amount))
         """;
 }
