@@ -60,10 +60,7 @@ public sealed class CofferDatabase : IAsyncDisposable
         var command = sqlite.CommandFor(_sqliteCheckpointer, "PRAGMA wal_checkpoint(PASSIVE);");
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-            }
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (SqliteException)
         {

@@ -175,15 +175,10 @@ public sealed partial class DbSession(CofferDatabase database, ILogger<DbSession
             {
                 await _sqliteTransaction.RollbackAsync();
             }
-            else if (_connection is NpgsqlConnection pg && pg.FullState != System.Data.ConnectionState.Open)
+            else if (!_beginPending && _connection is NpgsqlConnection pg && pg.FullState == System.Data.ConnectionState.Open)
             {
-                // Lost (the server restarted, the socket broke): the transaction died with it, and the retry must not
-                // be handed the same dead connection.
-                await DropConnectionAsync();
-            }
-            else if (!_beginPending && _connection is NpgsqlConnection open)
-            {
-                await using var rollback = open.CreateCommand();
+                // A lost connection has no transaction left; EnsureConnectionAsync replaces it on its next use.
+                await using var rollback = pg.CreateCommand();
                 rollback.CommandText = "ROLLBACK";
                 await rollback.ExecuteNonQueryAsync();
             }
