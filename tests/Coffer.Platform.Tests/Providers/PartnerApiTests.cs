@@ -81,6 +81,8 @@ public sealed class PartnerApiTests
         Assert.Equal(1, host.Calls("partners", "rejected"));
         var written = failure.Message + "\n" + host.Logs.AllText;
         Assert.Contains("inv-3", host.Logs.AllText);
+        Assert.Contains("X-Signature", host.Logs.AllText); // HttpClient's trace logs the headers' names, its values redacted
+        Assert.DoesNotContain(partner.PartnerId.ToString(), host.Logs.AllText); // nor does Polly's telemetry tag the partner
         Assert.DoesNotContain(secret, written);
         Assert.DoesNotContain(apiKey, written);
         Assert.DoesNotContain(AccountNumber, written);
