@@ -2,14 +2,18 @@ using System.Text.Json.Serialization;
 
 namespace Coffer.FakeProvider;
 
-/// <summary>The fake's three endpoints, as named in <see cref="FakeCalls"/>.</summary>
+/// <summary>The fake's endpoints, as named in <see cref="FakeCalls"/> and <see cref="FakeBehaviour.Endpoint"/>.</summary>
 public static class FakeEndpoints
 {
     public const string Payouts = "payouts";
     public const string PaymentIntents = "payment-intents";
     public const string Refunds = "refunds";
 
-    public static readonly string[] All = [Payouts, PaymentIntents, Refunds];
+    /// <summary>An investment partner's endpoints, <c>POST /partner/investments</c> and <c>/partner/redemptions</c>.</summary>
+    public const string PartnerInvestments = "partner-investments";
+    public const string PartnerRedemptions = "partner-redemptions";
+
+    public static readonly string[] All = [Payouts, PaymentIntents, Refunds, PartnerInvestments, PartnerRedemptions];
 }
 
 /// <summary>
@@ -17,9 +21,10 @@ public static class FakeEndpoints
 /// <c>reject</c> (422 <c>account_closed</c> to a key not acted on yet; a key already acted on gets its stored answer);
 /// <c>delay</c> (wait <see cref="DelayMilliseconds"/>, then succeed — even if the client has given up, as a real provider would);
 /// <c>hang</c> (never answer; the client gives up). With <see cref="Times"/> the mode applies to that many calls, then the fake
-/// succeeds again; without, until changed.
+/// succeeds again; without, until changed. With <see cref="Endpoint"/> (one of <see cref="FakeEndpoints.All"/>) it applies to
+/// calls to that endpoint only; calls to the others succeed and do not use up <see cref="Times"/>.
 /// </summary>
-public sealed record FakeBehaviour(string Mode, int? DelayMilliseconds = null, int? Times = null)
+public sealed record FakeBehaviour(string Mode, int? DelayMilliseconds = null, int? Times = null, string? Endpoint = null)
 {
     public const string SucceedMode = "succeed";
     public const string FailMode = "fail";
@@ -43,12 +48,17 @@ public sealed record FakeBehaviour(string Mode, int? DelayMilliseconds = null, i
         DelayMode when DelayMilliseconds is not (> 0 and <= MaxDelayMilliseconds) => $"delay needs delayMilliseconds 1 to {MaxDelayMilliseconds}",
         not DelayMode when DelayMilliseconds is not null => "delayMilliseconds goes with mode delay only",
         _ when Times is < 1 => "times must be at least 1",
+        _ when Endpoint is not null && !FakeEndpoints.All.Contains(Endpoint) => $"endpoint must be one of {string.Join(", ", FakeEndpoints.All)}",
         _ => null,
     };
 }
 
-/// <summary>One request that reached a provider endpoint, and the mode it met.</summary>
-public sealed record FakeCall(string Endpoint, string? IdempotencyKey, string Mode, DateTimeOffset AtUtc);
+/// <summary>
+/// One request that reached a provider endpoint, and the mode it met (<see cref="FakeProviderState.RefusedMode"/> when a
+/// partner call failed the credential check). <see cref="SignatureVerified"/>: for a partner call, whether its API key was
+/// registered and its signature checked out; null for the other endpoints.
+/// </summary>
+public sealed record FakeCall(string Endpoint, string? IdempotencyKey, string Mode, DateTimeOffset AtUtc, bool? SignatureVerified = null);
 
 /// <param name="Attempts">Every request that reached the endpoint, whatever it was answered.</param>
 /// <param name="Created">Distinct idempotency keys the provider acted on (payouts paid, intents opened, refunds made).</param>
@@ -65,6 +75,10 @@ public sealed record FakeCalls(IReadOnlyDictionary<string, FakeEndpointCalls> En
     public FakeEndpointCalls PaymentIntents => Endpoints[FakeEndpoints.PaymentIntents];
     [JsonIgnore]
     public FakeEndpointCalls Refunds => Endpoints[FakeEndpoints.Refunds];
+    [JsonIgnore]
+    public FakeEndpointCalls PartnerInvestments => Endpoints[FakeEndpoints.PartnerInvestments];
+    [JsonIgnore]
+    public FakeEndpointCalls PartnerRedemptions => Endpoints[FakeEndpoints.PartnerRedemptions];
 }
 
 /// <summary>The bodies the fake accepts, in a provider's own terms (deliberately not Coffer's types: the wire is the contract).</summary>
@@ -73,6 +87,13 @@ public sealed record PayoutBody(string Reference, long AmountMinor, string Curre
 public sealed record PaymentIntentBody(string Reference, long AmountMinor, string Currency, string? Description);
 
 public sealed record RefundBody(string Reference, string PaymentReference, long AmountMinor, string Currency);
+
+public sealed record PartnerInvestmentBody(string Reference, long AmountMinor, string Currency, string ProductCode, string? AccountNumber);
+
+public sealed record PartnerRedemptionBody(string Reference, string PartnerReference, long AmountMinor, string Currency);
+
+/// <summary>What <c>POST /_control/partner-credentials</c> takes: an API key the partner endpoints accept, and its signing secret.</summary>
+public sealed record PartnerCredentials(string ApiKey, string Secret);
 
 /// <summary>A provider's error answer.</summary>
 public sealed record FakeError(string Code, string Message);

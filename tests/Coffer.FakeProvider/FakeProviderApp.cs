@@ -8,7 +8,8 @@ using Microsoft.Extensions.Hosting;
 namespace Coffer.FakeProvider;
 
 /// <summary>
-/// The fake provider's HTTP surface. Provider endpoints (<c>POST /payouts</c>, <c>/payment-intents</c>, <c>/refunds</c>)
+/// The fake provider's HTTP surface. Provider endpoints (<c>POST /payouts</c>, <c>/payment-intents</c>, <c>/refunds</c>, and
+/// an investment partner's <c>/partner/investments</c> and <c>/partner/redemptions</c>, see <see cref="FakePartner"/>)
 /// take camelCase JSON and an <c>Idempotency-Key</c>; control endpoints live under <c>/_control</c>. It listens on
 /// 127.0.0.1 only, whatever else the environment asks for.
 /// </summary>
@@ -38,6 +39,7 @@ public static class FakeProviderApp
         app.MapPost("/refunds", (RefundBody body, HttpContext http, FakeProviderState state) =>
             AnswerAsync(http, state, FakeEndpoints.Refunds, body, body.AmountMinor, body.Currency,
                 n => new { providerReference = $"re_{n:D6}", status = "succeeded" }));
+        FakePartner.Map(app);
 
         var control = app.MapGroup("/_control");
         control.MapPost("/behaviour", (FakeBehaviour behaviour, FakeProviderState state) =>
@@ -65,12 +67,17 @@ public static class FakeProviderApp
             ? uri.Port
             : null;
 
-    private static async Task<IResult> AnswerAsync<TBody>(
-        HttpContext http, FakeProviderState state, string endpoint, TBody body, long amountMinor, string currency, Func<long, object> create)
+    /// <summary>
+    /// A provider call: recorded, met with the current behaviour, then acted on once per idempotency key.
+    /// <paramref name="signatureVerified"/>: see <see cref="FakeCall.SignatureVerified"/>.
+    /// </summary>
+    internal static async Task<IResult> AnswerAsync<TBody>(
+        HttpContext http, FakeProviderState state, string endpoint, TBody body, long amountMinor, string currency, Func<long, object> create,
+        bool? signatureVerified = null)
         where TBody : notnull
     {
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
-        var behaviour = state.Arrive(endpoint, key.Length > 0 ? key : null);
+        var behaviour = state.Arrive(endpoint, key.Length > 0 ? key : null, signatureVerified);
         // Requests in flight end when the client gives up or the fake stops, whichever comes first.
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(
             http.RequestAborted, http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);

@@ -49,6 +49,13 @@ public sealed class FakeProviderServer : IAsyncDisposable
     public Task DelayAsync(TimeSpan delay, int? times = null, CancellationToken ct = default) => SetBehaviourAsync(FakeBehaviour.Delay(delay, times), ct);
     public Task HangAsync(int? times = null, CancellationToken ct = default) => SetBehaviourAsync(FakeBehaviour.Hang(times), ct);
 
+    /// <summary>Where the fake's investment-partner endpoints live: a partner base URL, <c>{BaseUrl}partner/</c>.</summary>
+    public Uri PartnerBaseUrl => new(BaseUrl, "partner/");
+
+    /// <summary>Makes the partner endpoints accept <paramref name="apiKey"/> with requests signed by <paramref name="secret"/>.</summary>
+    public async Task AddPartnerCredentialsAsync(string apiKey, string secret, CancellationToken ct = default) =>
+        (await _control.PostAsJsonAsync("_control/partner-credentials", new PartnerCredentials(apiKey, secret), ct)).EnsureSuccessStatusCode();
+
     public async Task<FakeCalls> GetCallsAsync(CancellationToken ct = default) =>
         await _control.GetFromJsonAsync<FakeCalls>("_control/calls", ct) ?? throw new InvalidOperationException("The fake answered no calls.");
 

@@ -6,10 +6,14 @@ namespace Coffer.FakeProvider;
 /// </summary>
 public sealed class FakeProviderState(TimeProvider time)
 {
+    /// <summary>The mode recorded for a partner call refused for its credentials (it uses up no behaviour).</summary>
+    public const string RefusedMode = "refused";
+
     private readonly Lock _lock = new();
     private readonly List<FakeCall> _calls = [];
     private readonly Dictionary<(string Endpoint, string Key), Stored> _answers = [];
     private readonly Dictionary<string, int> _replays = [];
+    private readonly Dictionary<string, string> _partnerSecrets = new(StringComparer.Ordinal);
     private FakeBehaviour _behaviour = FakeBehaviour.Succeed();
     private int? _remaining;
     private long _sequence;
@@ -34,13 +38,21 @@ public sealed class FakeProviderState(TimeProvider time)
         }
     }
 
-    /// <summary>Records a call and decides the behaviour it meets, using up one of a limited behaviour's calls.</summary>
-    public FakeBehaviour Arrive(string endpoint, string? idempotencyKey)
+    /// <summary>
+    /// Records a call and decides the behaviour it meets, using up one of a limited behaviour's calls (if it targets the
+    /// call's endpoint). <paramref name="signatureVerified"/>: see <see cref="FakeCall.SignatureVerified"/>.
+    /// </summary>
+    public FakeBehaviour Arrive(string endpoint, string? idempotencyKey, bool? signatureVerified = null)
     {
         lock (_lock)
         {
+            if (_behaviour.Endpoint is { } target && target != endpoint)
+            {
+                _calls.Add(new FakeCall(endpoint, idempotencyKey, FakeBehaviour.SucceedMode, time.GetUtcNow(), signatureVerified));
+                return FakeBehaviour.Succeed();
+            }
             var applied = _behaviour;
-            _calls.Add(new FakeCall(endpoint, idempotencyKey, applied.Mode, time.GetUtcNow()));
+            _calls.Add(new FakeCall(endpoint, idempotencyKey, applied.Mode, time.GetUtcNow(), signatureVerified));
             if (_remaining is { } remaining)
             {
                 _remaining = remaining - 1;
@@ -51,6 +63,33 @@ public sealed class FakeProviderState(TimeProvider time)
                 }
             }
             return applied;
+        }
+    }
+
+    /// <summary>Records a partner call refused for its credentials: it meets no behaviour.</summary>
+    public void Refuse(string endpoint, string? idempotencyKey)
+    {
+        lock (_lock)
+        {
+            _calls.Add(new FakeCall(endpoint, idempotencyKey, RefusedMode, time.GetUtcNow(), SignatureVerified: false));
+        }
+    }
+
+    /// <summary>Accepts <paramref name="credentials"/> on the partner endpoints from now on (replacing an earlier secret for the key).</summary>
+    public void AddPartnerCredentials(PartnerCredentials credentials)
+    {
+        lock (_lock)
+        {
+            _partnerSecrets[credentials.ApiKey] = credentials.Secret;
+        }
+    }
+
+    /// <summary>The signing secret registered for <paramref name="apiKey"/>, or null when the key is unknown.</summary>
+    public string? PartnerSecret(string apiKey)
+    {
+        lock (_lock)
+        {
+            return _partnerSecrets.GetValueOrDefault(apiKey);
         }
     }
 
@@ -108,6 +147,7 @@ public sealed class FakeProviderState(TimeProvider time)
             _calls.Clear();
             _answers.Clear();
             _replays.Clear();
+            _partnerSecrets.Clear();
             _behaviour = FakeBehaviour.Succeed();
             _remaining = null;
         }

@@ -27,15 +27,29 @@ internal sealed partial class ProviderCalls(ProviderMetrics metrics, TimeProvide
         RespectRequiredConstructorParameters = true,
     };
 
-    public async Task<TResponse> PostAsync<TRequest, TResponse>(
+    /// <summary>A JSON POST of <paramref name="body"/> to <paramref name="path"/> under the client's base address.</summary>
+    public Task<TResponse> PostAsync<TRequest, TResponse>(
         HttpClient http, string provider, string path, string reference, TRequest body, CancellationToken ct)
+        where TResponse : class =>
+        SendAsync<TResponse>(http, provider, path, reference,
+            () => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, ct);
+
+    /// <summary>
+    /// A call whose request the caller builds (a partner's: its own URL, signed headers); this adds the
+    /// <c>Idempotency-Key</c>, sends it and classifies the outcome. <paramref name="operation"/> names the call in logs
+    /// and errors.
+    /// </summary>
+    public async Task<TResponse> SendAsync<TResponse>(
+        HttpClient http, string provider, string operation, string reference, Func<HttpRequestMessage> createRequest, CancellationToken ct)
         where TResponse : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reference);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(reference.Length, MaxReferenceLength, nameof(reference));
         try
         {
-            var answer = await SendAsync<TRequest, TResponse>(http, provider, path, reference, body, ct);
+            using var request = createRequest();
+            request.Headers.Add(IdempotencyKeyHeader, reference);
+            var answer = await ExchangeAsync<TResponse>(http, provider, operation, request, ct);
             metrics.CallCompleted(provider, "success");
             return answer;
         }
@@ -47,17 +61,18 @@ internal sealed partial class ProviderCalls(ProviderMetrics metrics, TimeProvide
                 ProviderFailureKind.Unavailable => "short_circuited",
                 _ => "transient",
             });
-            LogFailure(failure, provider, path, reference);
+            LogFailure(failure, provider, operation, reference);
             throw;
         }
     }
 
-    private async Task<TResponse> SendAsync<TRequest, TResponse>(
-        HttpClient http, string provider, string path, string reference, TRequest body, CancellationToken ct)
+    /// <summary><paramref name="body"/> as the UTF-8 JSON a provider call sends (for a caller that signs the raw body).</summary>
+    public static byte[] Serialize<TRequest>(TRequest body) => JsonSerializer.SerializeToUtf8Bytes(body, Json);
+
+    private async Task<TResponse> ExchangeAsync<TResponse>(
+        HttpClient http, string provider, string path, HttpRequestMessage request, CancellationToken ct)
         where TResponse : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
-        request.Headers.Add(IdempotencyKeyHeader, reference);
         HttpResponseMessage response;
         try
         {

@@ -6,7 +6,8 @@ using Polly.CircuitBreaker;
 namespace Coffer.Platform.Providers;
 
 /// <summary>
-/// One provider's circuit breaker: it opens after exactly <see cref="ProviderSettings.BreakAfterConsecutiveFailures"/>
+/// One provider's circuit breaker — or, for a provider with one circuit per counterpart (the investment partners),
+/// one counterpart's, named by <c>key</c> in its log lines: it opens after exactly <see cref="ProviderSettings.BreakAfterConsecutiveFailures"/>
 /// failed attempts in a row, refuses calls for <see cref="ProviderSettings.BreakDuration"/>, then lets one probe through
 /// (its failure re-opens the circuit, an answer closes it).
 /// </summary>
@@ -22,12 +23,15 @@ namespace Coffer.Platform.Providers;
 /// rejection proves it is up — and is left alone by attempts that end otherwise (the caller cancelled). Attempts are
 /// counted, not calls: the breaker sits inside the retry, so one call with two retries is three attempts.
 /// </remarks>
-internal sealed partial class ProviderCircuit(ProviderSettings settings, ILogger<ProviderCircuit> logger)
+internal sealed partial class ProviderCircuit(ProviderSettings settings, ILogger<ProviderCircuit> logger, string? key = null)
 {
     private int _consecutiveFailures;
     private int _state = (int)CircuitState.Closed;
 
     public string Provider => settings.Name;
+
+    /// <summary>The counterpart this circuit is for (a partner's id), or null for the provider's only circuit.</summary>
+    public string? Key => key;
 
     /// <summary>Failed attempts since the provider last answered.</summary>
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
@@ -47,19 +51,40 @@ internal sealed partial class ProviderCircuit(ProviderSettings settings, ILogger
         OnOpened = args =>
         {
             Volatile.Write(ref _state, (int)CircuitState.Open);
-            LogOpened(logger, Provider, ConsecutiveFailures, args.BreakDuration.TotalSeconds);
+            if (key is null)
+            {
+                LogOpened(logger, Provider, ConsecutiveFailures, args.BreakDuration.TotalSeconds);
+            }
+            else
+            {
+                LogKeyedOpened(logger, Provider, key, ConsecutiveFailures, args.BreakDuration.TotalSeconds);
+            }
             return default;
         },
         OnHalfOpened = _ =>
         {
             Volatile.Write(ref _state, (int)CircuitState.HalfOpen);
-            LogHalfOpened(logger, Provider);
+            if (key is null)
+            {
+                LogHalfOpened(logger, Provider);
+            }
+            else
+            {
+                LogKeyedHalfOpened(logger, Provider, key);
+            }
             return default;
         },
         OnClosed = _ =>
         {
             Volatile.Write(ref _state, (int)CircuitState.Closed);
-            LogClosed(logger, Provider);
+            if (key is null)
+            {
+                LogClosed(logger, Provider);
+            }
+            else
+            {
+                LogKeyedClosed(logger, Provider, key);
+            }
             return default;
         },
     };
@@ -90,4 +115,14 @@ internal sealed partial class ProviderCircuit(ProviderSettings settings, ILogger
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} circuit closed: calls reach the provider again")]
     private static partial void LogClosed(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Provider {Provider} circuit of {CircuitKey} opened after {ConsecutiveFailures} failed attempts in a row: calls are refused for {BreakSeconds} s")]
+    private static partial void LogKeyedOpened(ILogger logger, string provider, string circuitKey, int consecutiveFailures, double breakSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} circuit of {CircuitKey} half-open: one probe call goes through")]
+    private static partial void LogKeyedHalfOpened(ILogger logger, string provider, string circuitKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} circuit of {CircuitKey} closed: calls reach it again")]
+    private static partial void LogKeyedClosed(ILogger logger, string provider, string circuitKey);
 }

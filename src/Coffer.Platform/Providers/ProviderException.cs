@@ -33,7 +33,7 @@ public sealed class ProviderException(
     TimeSpan? retryAfter = null,
     Exception? innerException = null) : Exception(message, innerException)
 {
-    /// <summary>The provider's configured name: <c>payouts</c> or <c>payments</c>.</summary>
+    /// <summary>The provider's configured name: <c>payouts</c>, <c>payments</c> or <c>partners</c>.</summary>
     public string Provider { get; } = provider;
 
     public ProviderFailureKind Kind { get; } = kind;

@@ -6,7 +6,7 @@ namespace Coffer.Platform.Providers;
 
 /// <summary>
 /// Provider instruments, on the platform's meter (<see cref="PlatformMetrics.MeterName"/>). Labels are bounded: the
-/// configured providers' names and a fixed set of outcomes.
+/// configured providers' names and a fixed set of outcomes (the partners share one series, never one per partner).
 /// </summary>
 internal sealed class ProviderMetrics
 {
@@ -15,15 +15,17 @@ internal sealed class ProviderMetrics
 
     private readonly Counter<long> _calls;
 
-    public ProviderMetrics(IMeterFactory meterFactory, IEnumerable<ProviderCircuit> circuits)
+    public ProviderMetrics(IMeterFactory meterFactory, IEnumerable<ProviderCircuit> circuits, PartnerCircuits partners)
     {
         var meter = meterFactory.Create(PlatformMetrics.MeterName);
         _calls = meter.CreateCounter<long>(Calls,
             description: "Provider calls (each with its retries) by provider and outcome (success, transient, rejected, short_circuited).");
         var all = circuits.ToArray();
         meter.CreateObservableGauge(CircuitState,
-            () => all.Select(c => new Measurement<int>(StateValue(c.State), new KeyValuePair<string, object?>("provider", c.Provider))),
-            description: "Each provider's circuit: 0 closed, 1 half-open (one probe call), 2 open (calls refused without reaching the provider).");
+            () => all.Select(c => new Measurement<int>(StateValue(c.State), new KeyValuePair<string, object?>("provider", c.Provider)))
+                .Append(new Measurement<int>(partners.WorstStateValue(), new KeyValuePair<string, object?>("provider", partners.Provider))),
+            description: "Each provider's circuit: 0 closed, 1 half-open (one probe call), 2 open (calls refused without reaching the provider); "
+                + "for partners, the worst of their circuits.");
     }
 
     public void CallCompleted(string provider, string outcome) => _calls.Add(1,

@@ -4,12 +4,15 @@ using Microsoft.Extensions.Configuration;
 namespace Coffer.Platform.Providers;
 
 /// <summary>
-/// <c>Coffer:Providers:&lt;Payouts|Payments&gt;:*</c>. A provider is registered only when its <c>BaseUrl</c> is set; its
-/// other settings then default as below and are checked at start-up (a bad value, an unknown key or an unknown provider
-/// stops the process with the key named).
+/// <c>Coffer:Providers:&lt;Payouts|Payments|Partners&gt;:*</c>. Payouts and Payments are registered only when their
+/// <c>BaseUrl</c> is set; Partners always is, and takes no <c>BaseUrl</c> (each partner's comes with its call, see
+/// <see cref="PartnerEndpoint"/>). The other settings default as below and are checked at start-up (a bad value, an
+/// unknown key or an unknown provider stops the process with the key named).
 /// </summary>
-/// <param name="Name">The provider's name in metrics, logs and errors: <c>payouts</c> or <c>payments</c>.</param>
-/// <param name="BaseUrl">Where the provider's endpoints live (always ending in <c>/</c>, so paths resolve beneath it).</param>
+/// <param name="Name">The provider's name in metrics, logs and errors: <c>payouts</c>, <c>payments</c> or <c>partners</c>.</param>
+/// <param name="BaseUrl">
+/// Where the provider's endpoints live (always ending in <c>/</c>, so paths resolve beneath it); null for partners.
+/// </param>
 /// <param name="AttemptTimeout">How long one attempt may take (default 5 s).</param>
 /// <param name="TotalTimeout">How long one call may take, retries and backoff included (default 30 s).</param>
 /// <param name="MaxRetries">Attempts after the first on a transient failure (default 2; 0 turns retrying off).</param>
@@ -18,7 +21,7 @@ namespace Coffer.Platform.Providers;
 /// <param name="BreakDuration">How long an open circuit refuses calls before it lets one probe through (default 30 s).</param>
 internal sealed record ProviderSettings(
     string Name,
-    Uri BaseUrl,
+    Uri? BaseUrl,
     TimeSpan AttemptTimeout,
     TimeSpan TotalTimeout,
     int MaxRetries,
@@ -36,6 +39,10 @@ internal sealed record ProviderSettings(
     public const string PaymentsSection = "Payments";
     public const string Payments = "payments";
 
+    /// <summary>Configuration section and name of the investment partners (one client, a base URL and circuit per partner).</summary>
+    public const string PartnersSection = "Partners";
+    public const string Partners = "partners";
+
     public const int MaxRetriesLimit = 10;
     public const int MaxBreakAfterConsecutiveFailures = 1000;
     public static readonly TimeSpan MaxTotalTimeout = TimeSpan.FromMinutes(5);
@@ -44,6 +51,7 @@ internal sealed record ProviderSettings(
     {
         [PayoutsSection] = Payouts,
         [PaymentsSection] = Payments,
+        [PartnersSection] = Partners,
     };
 
     private static readonly string[] Keys =
@@ -66,21 +74,36 @@ internal sealed record ProviderSettings(
         return Names.Keys.Select(section => FromConfiguration(configuration, section)).OfType<ProviderSettings>().ToList();
     }
 
-    /// <summary>The provider of <paramref name="section"/> (<c>Payouts</c> or <c>Payments</c>), or null when it has no BaseUrl.</summary>
+    /// <summary>
+    /// The provider of <paramref name="section"/>: <c>Payouts</c> or <c>Payments</c> (null when it has no BaseUrl), or
+    /// <c>Partners</c> (always, without a BaseUrl).
+    /// </summary>
     public static ProviderSettings? FromConfiguration(IConfiguration configuration, string section)
     {
         var config = configuration.GetSection($"{Section}:{section}");
-        if (string.IsNullOrWhiteSpace(config["BaseUrl"]))
+        var partners = string.Equals(section, PartnersSection, StringComparison.OrdinalIgnoreCase);
+        if (!partners && string.IsNullOrWhiteSpace(config["BaseUrl"]))
         {
             return null;
         }
         var path = config.Path;
+        var known = partners ? Keys.Where(key => key != "BaseUrl").ToArray() : Keys;
         var problems = config.GetChildren()
-            .Where(child => !Keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            .Select(child => $"{path}:{child.Key} is not a setting (known: {string.Join(", ", Keys)})")
+            .Where(child => !known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(child => partners && string.Equals(child.Key, "BaseUrl", StringComparison.OrdinalIgnoreCase)
+                ? $"{path}:{child.Key} is not a setting: each partner's base URL comes with its record (known: {string.Join(", ", known)})"
+                : $"{path}:{child.Key} is not a setting (known: {string.Join(", ", known)})")
             .ToList();
 
-        var baseUrl = ParseBaseUrl(config["BaseUrl"]!, $"{path}:BaseUrl", problems);
+        Uri? baseUrl = null;
+        if (!partners)
+        {
+            baseUrl = ParseBaseUrl(config["BaseUrl"], out var problem);
+            if (problem is not null)
+            {
+                problems.Add($"{path}:BaseUrl {problem}");
+            }
+        }
         // Polly's own bounds: timeouts above 10 ms, a break of 0.5 s to a day. Ours: a retry and time budget fit for one job step.
         var attempt = Read(config, "AttemptTimeoutSeconds", 5.0, v => v > 0.01 && v <= MaxTotalTimeout.TotalSeconds,
             $"above 0.01 and at most {MaxTotalTimeout.TotalSeconds}", problems);
@@ -98,26 +121,28 @@ internal sealed record ProviderSettings(
             throw new InvalidOperationException(string.Join("; ", problems) + ".");
         }
         return new ProviderSettings(
-            Names[section], baseUrl!, TimeSpan.FromSeconds(attempt), TimeSpan.FromSeconds(total), retries,
+            Names[section], baseUrl, TimeSpan.FromSeconds(attempt), TimeSpan.FromSeconds(total), retries,
             TimeSpan.FromMilliseconds(delay), breakAfter, TimeSpan.FromSeconds(breakFor));
     }
 
     /// <summary>
-    /// An absolute https URL; plain http only to a loopback address (a provider simulator on the same machine), because
-    /// these calls carry account numbers.
+    /// <paramref name="text"/> as a base URL ending in <c>/</c>, or null with the <paramref name="problem"/> (worded to
+    /// follow the URL's name): an absolute https URL; plain http only to a loopback address (a provider simulator on the
+    /// same machine), because these calls carry account numbers and credentials.
     /// </summary>
-    private static Uri? ParseBaseUrl(string text, string key, List<string> problems)
+    internal static Uri? ParseBaseUrl(string? text, out string? problem)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
-            problems.Add($"{key} must be an absolute http(s) URL");
+            problem = "must be an absolute http(s) URL";
             return null;
         }
         if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
         {
-            problems.Add($"{key} must use https (plain http is accepted for a loopback address only)");
+            problem = "must use https (plain http is accepted for a loopback address only)";
             return null;
         }
+        problem = null;
         return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Coffer.Platform.Providers;
@@ -9,6 +10,7 @@ namespace Coffer.Platform.Providers;
 /// The provider boundary: <see cref="IPayoutProvider"/> and <see cref="IPaymentProvider"/> as typed HTTP clients on their
 /// configured base URLs, each behind its own resilience pipeline and circuit (<see cref="ProviderResilience"/>).
 /// An interface is registered only when its provider is configured (<c>Coffer:Providers:&lt;Payouts|Payments&gt;:BaseUrl</c>).
+/// <see cref="IPartnerApi"/> always is: its base URLs come with each call, and each partner gets its own pipeline.
 /// </summary>
 public static class ProviderSetup
 {
@@ -21,16 +23,17 @@ public static class ProviderSetup
     public static IServiceCollection AddCofferProviders(this IServiceCollection services, IConfiguration configuration)
     {
         var configured = ProviderSettings.AllFromConfiguration(configuration);
-        if (configured.Count == 0)
-        {
-            return services;
-        }
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProviderMetrics>();
         services.TryAddSingleton<ProviderCalls>();
         foreach (var settings in configured)
         {
+            if (settings.Name == ProviderSettings.Partners)
+            {
+                AddPartners(services, settings);
+                continue;
+            }
             services.AddSingleton(sp => new ProviderCircuit(settings, sp.GetRequiredService<ILogger<ProviderCircuit>>()));
             var client = settings.Name == ProviderSettings.Payouts
                 ? services.AddHttpClient<IPayoutProvider, HttpPayoutProvider>(settings.Name, http => Configure(http, settings))
@@ -41,6 +44,25 @@ public static class ProviderSetup
                 context.ServiceProvider.GetServices<ProviderCircuit>().Single(c => c.Provider == settings.Name)));
         }
         return services;
+    }
+
+    /// <summary>
+    /// One client for every partner, with one pipeline — and so one circuit — per partner: the request names its partner
+    /// (<see cref="HttpPartnerApi.CircuitKey"/>) and the registry builds and keeps that partner's pipeline on first use.
+    /// </summary>
+    private static void AddPartners(IServiceCollection services, ProviderSettings settings)
+    {
+        services.AddSingleton(sp => new PartnerCircuits(settings, sp.GetRequiredService<ILogger<ProviderCircuit>>()));
+        services.AddHttpClient<IPartnerApi, HttpPartnerApi>(settings.Name, http => Configure(http, settings))
+            .AddResilienceHandler("provider", (pipeline, context) =>
+            {
+                // Polly tags its telemetry with the instance name, here a partner id: a label the metrics must not carry.
+                pipeline.InstanceName = null;
+                ProviderResilience.Configure(pipeline, settings,
+                    context.ServiceProvider.GetRequiredService<PartnerCircuits>().For(context.InstanceName));
+            })
+            // A request without a partner (only the library's start-up probe of the selector) selects an unused pipeline.
+            .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpPartnerApi.CircuitKey, out var partner) ? partner : "");
     }
 
     private static void Configure(HttpClient http, ProviderSettings settings)

@@ -48,6 +48,7 @@ internal sealed class ProviderHost : IDisposable
 
     public IPayoutProvider Payouts => _services.GetRequiredService<IPayoutProvider>();
     public IPaymentProvider Payments => _services.GetRequiredService<IPaymentProvider>();
+    public IPartnerApi Partners => _services.GetRequiredService<IPartnerApi>();
     public IServiceProvider Services => _services;
 
     /// <summary>Settings for the payout provider on <paramref name="baseUrl"/>, fast enough for tests, plus <paramref name="extra"/>.</summary>
@@ -61,6 +62,17 @@ internal sealed class ProviderHost : IDisposable
         foreach (var (key, value) in extra)
         {
             settings[$"Coffer:Providers:{section}:{key}"] = value;
+        }
+        return settings;
+    }
+
+    /// <summary>Settings for the partners (which have no BaseUrl), fast enough for tests, plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, string?> PartnerSettings(params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?> { ["Coffer:Providers:Partners:RetryBaseDelayMilliseconds"] = "20" };
+        foreach (var (key, value) in extra)
+        {
+            settings[$"Coffer:Providers:Partners:{key}"] = value;
         }
         return settings;
     }
