@@ -1,4 +1,5 @@
 using Coffer.Platform.Redis;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,7 @@ public static class FeatureFlagSetup
         {
             services.AddSingleton<FlagChangeChannel>();
         }
-        services.AddHostedService<FlagGateValidation>();
+        services.AddTransient<IStartupFilter, FlagGateValidation>();
         services.AddHostedService<FlagRefresher>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Hosting;
 
 namespace Coffer.Platform.FeatureFlags;
 
@@ -29,10 +30,20 @@ public sealed partial class FlagCatalog(IEnumerable<FlagDeclaration> declaration
     private static partial Regex KeyPattern();
 }
 
-/// <summary>Fails start-up when an endpoint requires a flag no module declares.</summary>
-internal sealed class FlagGateValidation(FlagCatalog catalog, EndpointDataSource? endpoints = null) : IHostedService
+/// <summary>
+/// Fails start-up when an endpoint requires a flag no module declares. A start-up filter, not a hosted service: the
+/// application's endpoints reach the routing's data source only once its pipeline is built, after the other hosted
+/// services have started (a hosted service saw none, so it never failed); the check runs right then, before the server listens.
+/// </summary>
+internal sealed class FlagGateValidation(FlagCatalog catalog, EndpointDataSource? endpoints = null) : IStartupFilter
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        next(app);
+        Validate();
+    };
+
+    public void Validate()
     {
         var unknown = (endpoints?.Endpoints ?? [])
             .SelectMany(e => e.Metadata.OfType<RequiresFeatureMetadata>().Select(m => (Endpoint: e.DisplayName, m.Key)))
@@ -44,8 +55,5 @@ internal sealed class FlagGateValidation(FlagCatalog catalog, EndpointDataSource
                 + string.Join("; ", unknown.Select(x => $"{x.Endpoint} requires '{x.Key}'"))
                 + ". Declare each with services.AddFeatureFlag(key, description).");
         }
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

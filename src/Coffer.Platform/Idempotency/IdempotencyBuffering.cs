@@ -17,5 +17,8 @@ public static class IdempotencyBuffering
         });
 }
 
-/// <summary>Marks an endpoint as requiring an Idempotency-Key.</summary>
-public sealed class IdempotencyMetadata;
+/// <summary>Marks an endpoint as requiring an idempotency key, and says where the key may be sent.</summary>
+public sealed class IdempotencyMetadata(IdempotencyKeySource keySource = IdempotencyKeySource.Header)
+{
+    public IdempotencyKeySource KeySource { get; } = keySource;
+}

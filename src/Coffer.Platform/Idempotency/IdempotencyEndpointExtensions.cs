@@ -11,16 +11,24 @@ public static class IdempotencyEndpointExtensions
     /// The handler runs inside the open <see cref="Persistence.DbSession"/> transaction and must not commit it.
     /// </summary>
     public static RouteHandlerBuilder RequireIdempotency(this RouteHandlerBuilder builder) =>
+        builder.RequireIdempotency(IdempotencyKeySource.Header);
+
+    /// <summary>
+    /// Requires an idempotency key where <paramref name="source"/> says (with <see cref="IdempotencyKeySource.HeaderOrBody"/>,
+    /// the header or the body's top-level <c>idempotencyKey</c>) and runs the endpoint as one idempotent unit of work.
+    /// The fingerprint is the same either way: method, path and raw body.
+    /// </summary>
+    public static RouteHandlerBuilder RequireIdempotency(this RouteHandlerBuilder builder, IdempotencyKeySource source) =>
         builder
-            .WithMetadata(new IdempotencyMetadata())
+            .WithMetadata(new IdempotencyMetadata(source))
             .AddEndpointFilter(static (context, next) =>
                 context.HttpContext.RequestServices.GetRequiredService<IdempotencyFilter>().InvokeAsync(context, next))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithOpenApiIdempotencyKey();
+            .WithOpenApiIdempotencyKey(source);
 
-    private static RouteHandlerBuilder WithOpenApiIdempotencyKey(this RouteHandlerBuilder builder) =>
+    private static RouteHandlerBuilder WithOpenApiIdempotencyKey(this RouteHandlerBuilder builder, IdempotencyKeySource source) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];
@@ -28,8 +36,11 @@ public static class IdempotencyEndpointExtensions
             {
                 Name = IdempotencySettings.HeaderName,
                 In = Microsoft.OpenApi.ParameterLocation.Header,
-                Required = true,
+                Required = source == IdempotencyKeySource.Header,
                 Description = "Unique key (at most 255 characters) scoped to your tenant and subject. "
+                    + (source == IdempotencyKeySource.HeaderOrBody
+                        ? "Alternatively send it as the body's top-level 'idempotencyKey' property (both ways: the same key). "
+                        : "")
                     + "A retry with the same key and body replays the stored response with 'Idempotent-Replayed: true'.",
                 Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MaxLength = 255 },
             });

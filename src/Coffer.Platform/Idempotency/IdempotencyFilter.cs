@@ -32,14 +32,15 @@ internal sealed partial class IdempotencyFilter(
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (Validate(http) is { } invalid)
+        var source = http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyMetadata>()?.KeySource ?? IdempotencyKeySource.Header;
+        var (key, invalid) = await IdempotencyKeys.ReadAsync(http, source, jsonOptions.Value.SerializerOptions.PropertyNameCaseInsensitive);
+        if (invalid is not null)
         {
             return invalid.ToProblem(http);
         }
         session.Operation = OperationOf(http);
         var caller = Caller.From(http.User);
-        var scope = new IdempotencyScope(caller.Tenant, caller.Subject, http.Request.Headers[IdempotencySettings.HeaderName]!,
-            await FingerprintAsync(http));
+        var scope = new IdempotencyScope(caller.Tenant, caller.Subject, key!, await FingerprintAsync(http));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -119,7 +120,7 @@ internal sealed partial class IdempotencyFilter(
         {
             metrics.IdempotencyOutcome("key_reused");
             return new Failure(422, "idempotency_key_reused", "Idempotency key reused",
-                "This Idempotency-Key was used with a different request; use a new key for a new request.").ToProblem(http);
+                "This idempotency key was used with a different request; use a new key for a new request.").ToProblem(http);
         }
         if (record.Status is not { } status)
         {
@@ -158,23 +159,6 @@ internal sealed partial class IdempotencyFilter(
         var location = result.GetType().GetProperty("Location")?.GetValue(result) as string;
         var body = value is null ? "" : JsonSerializer.Serialize(value, value.GetType(), jsonOptions.Value.SerializerOptions);
         return new StoredResponse(status, isProblem ? ProblemFactory.ContentType : "application/json; charset=utf-8", location, body);
-    }
-
-    private static Failure? Validate(HttpContext http)
-    {
-        var values = http.Request.Headers[IdempotencySettings.HeaderName];
-        if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
-        {
-            return new Failure(400, "idempotency_key_missing", "Idempotency-Key header missing",
-                "This request moves money or creates a resource: send a unique Idempotency-Key header (at most 255 characters).");
-        }
-        var key = values[0]!;
-        if (values.Count > 1 || key.Length > IdempotencySettings.MaxKeyLength || key.Any(c => c < 0x20 || c > 0x7e))
-        {
-            return Failure.Validation(IdempotencySettings.HeaderName,
-                "Send exactly one key of 1 to 255 printable ASCII characters.");
-        }
-        return null;
     }
 
     private static Failure InFlight() => new(409, "idempotency_key_in_flight", "Request with this key is in flight",

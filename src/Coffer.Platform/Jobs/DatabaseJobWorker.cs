@@ -52,10 +52,14 @@ internal sealed partial class DatabaseJobWorker(
         await Task.WhenAll(running);
     }
 
+    /// <summary>
+    /// The base first: it cancels the stopping token of a worker that was started but never stopped (a host whose start-up
+    /// failed), whose callback still uses <c>_abort</c>; the other order masks the start-up failure with an ObjectDisposedException.
+    /// </summary>
     public override void Dispose()
     {
-        _abort.Dispose();
         base.Dispose();
+        _abort.Dispose();
     }
 
     private async Task RunOneAsync(Job job, SemaphoreSlim slots)

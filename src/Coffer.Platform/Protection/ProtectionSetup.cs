@@ -17,7 +17,16 @@ public static class ProtectionSetup
             sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseOptions>().DataDirectory));
         services.AddSingleton(sp => new FieldEncryption(sp.GetRequiredService<DataKeyRing>()));
         services.AddScoped<Tokenizer>();
+        services.AddSealedValueRotation<TokenVaultRotation>();
         services.AddHostedService<DataKeyCheck>();
         return services;
     }
+
+    /// <summary>
+    /// Registers a module's sealed values for <c>coffer keys rotate</c>, which runs every registered rotation in turn
+    /// (the token vault's first), each in a scope of its own command.
+    /// </summary>
+    public static IServiceCollection AddSealedValueRotation<TRotation>(this IServiceCollection services)
+        where TRotation : class, ISealedValueRotation =>
+        services.AddScoped<ISealedValueRotation, TRotation>();
 }

@@ -16,7 +16,7 @@ public enum RedisFailureMode
 public sealed record RateLimitPolicySettings(string Name, int Permits, TimeSpan Window, RedisFailureMode OnRedisFailure);
 
 /// <summary>
-/// <c>Coffer:RateLimits:*</c>: named policies (<c>Policies:&lt;name&gt;:Permits</c>, <c>WindowSeconds</c>,
+/// <c>Coffer:RateLimits:*</c>: named policies, declared with their defaults by the platform and the modules (<c>Policies:&lt;name&gt;:Permits</c>, <c>WindowSeconds</c>,
 /// <c>OnRedisFailure</c> = local | deny), the Redis key prefix, and the circuit breaker's break time.
 /// Redis itself is <c>Coffer:Redis:ConnectionString</c>; without it, limits are counted in-process.
 /// </summary>
@@ -33,17 +33,30 @@ public sealed record RateLimitSettings(
     /// <summary>Administrative and operator endpoints.</summary>
     public const string Admin = "admin";
 
-    private static readonly RateLimitPolicySettings[] Defaults =
+    /// <summary>The built-in policies' defaults, declared by the platform like any module's (see <see cref="RateLimitingSetup.AddRateLimitPolicy"/>).</summary>
+    internal static readonly RateLimitPolicySettings[] BuiltIn =
     [
         new(Writes, 600, TimeSpan.FromMinutes(1), RedisFailureMode.Local),
         new(Reads, 1200, TimeSpan.FromMinutes(1), RedisFailureMode.Local),
         new(Admin, 300, TimeSpan.FromMinutes(1), RedisFailureMode.Local),
     ];
 
-    public static RateLimitSettings FromConfiguration(IConfiguration configuration)
+    /// <summary>
+    /// The declared policies with their defaults, each overridden by <c>Coffer:RateLimits:Policies:&lt;name&gt;</c>; a policy
+    /// only configured is added with 600 per minute unless configured otherwise. Declaring one name twice is refused:
+    /// two modules would otherwise share one counter without knowing it.
+    /// </summary>
+    public static RateLimitSettings FromConfiguration(IConfiguration configuration, IEnumerable<RateLimitPolicySettings> declared)
     {
         var section = configuration.GetSection("Coffer:RateLimits");
-        var policies = Defaults.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var policies = new Dictionary<string, RateLimitPolicySettings>(StringComparer.Ordinal);
+        foreach (var policy in declared)
+        {
+            if (!policies.TryAdd(policy.Name, policy))
+            {
+                throw new InvalidOperationException($"Rate limit policy '{policy.Name}' is declared twice; each policy needs its own name.");
+            }
+        }
         foreach (var child in section.GetSection("Policies").GetChildren())
         {
             var fallback = policies.GetValueOrDefault(child.Key) ?? new RateLimitPolicySettings(child.Key, 600, TimeSpan.FromMinutes(1), RedisFailureMode.Local);

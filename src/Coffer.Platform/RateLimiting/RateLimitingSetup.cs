@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Observability;
 using Coffer.Platform.Problems;
+using Coffer.Platform.Redis;
 using Coffer.Platform.Results;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
@@ -20,17 +23,28 @@ namespace Coffer.Platform.RateLimiting;
 /// otherwise. A refusal is 429 problem+json <c>rate_limited</c> with <c>Retry-After</c>, <c>RateLimit-Policy</c> and
 /// <c>RateLimit</c> headers, counted in <c>coffer_rate_limited_total{policy}</c>.
 /// </summary>
-public static class RateLimitingSetup
+public static partial class RateLimitingSetup
 {
+    /// <summary>
+    /// Registers the limiter with the built-in policies (<see cref="RateLimitSettings.Writes"/>, <see cref="RateLimitSettings.Reads"/>,
+    /// <see cref="RateLimitSettings.Admin"/>). Settings and policies are built when first resolved, from every declaration,
+    /// so a module may declare its policies before or after this call.
+    /// </summary>
     public static IServiceCollection AddCofferRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = RateLimitSettings.FromConfiguration(configuration);
-        services.AddSingleton(settings);
-        if (settings.RedisConnectionString is not null)
+        foreach (var policy in RateLimitSettings.BuiltIn)
+        {
+            services.AddRateLimitPolicy(policy.Name, policy.Permits, policy.Window, policy.OnRedisFailure);
+        }
+        services.AddSingleton(sp => RateLimitSettings.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>(), sp.GetServices<RateLimitPolicyDeclaration>().Select(d => d.Defaults)));
+        // Whether Redis counts is a deployment choice, known from configuration alone.
+        if (RedisConnection.ConfiguredIn(configuration) is not null)
         {
             services.AddSingleton<RedisSlidingWindow>();
         }
-        services.AddRateLimiter(options =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<RateLimitSettings>((options, settings) =>
         {
             foreach (var policy in settings.Policies.Values)
             {
@@ -38,8 +52,31 @@ public static class RateLimitingSetup
             }
             options.OnRejected = (context, cancellationToken) => RejectAsync(context, settings, cancellationToken);
         });
+        services.AddTransient<IStartupFilter, RateLimitPolicyValidation>();
         return services;
     }
+
+    /// <summary>
+    /// Declares a policy a module's endpoints name (<see cref="RequireRateLimit"/>): <paramref name="permits"/> requests per
+    /// sliding <paramref name="window"/>, per principal. <c>Coffer:RateLimits:Policies:&lt;name&gt;:Permits</c>,
+    /// <c>WindowSeconds</c> and <c>OnRedisFailure</c> override these defaults, as for the built-in policies.
+    /// </summary>
+    /// <param name="name">Lower-case letters, digits, '_', '.' and '-', starting with a letter, at most 64 characters.</param>
+    public static IServiceCollection AddRateLimitPolicy(this IServiceCollection services, string name, int permits, TimeSpan window,
+        RedisFailureMode onRedisFailure = RedisFailureMode.Local)
+    {
+        // No ':' in a name: the Redis key is "{prefix}:{policy}:{principal}", and a policy must never reach into another's keys.
+        if (!PolicyNamePattern().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid rate limit policy name.", nameof(name));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(permits, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        return services.AddSingleton(new RateLimitPolicyDeclaration(new RateLimitPolicySettings(name, permits, window, onRedisFailure)));
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_.-]{0,63}$")]
+    private static partial Regex PolicyNamePattern();
 
     /// <summary>Attaches a named policy to an endpoint or group.</summary>
     public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>

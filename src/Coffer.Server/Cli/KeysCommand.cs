@@ -6,7 +6,8 @@ namespace Coffer.Server.Cli;
 
 /// <summary>
 /// <c>keys rotate</c>: re-encrypts every stored sensitive value that is not under the active data key
-/// (<c>Coffer:Protection:ActiveKeyVersion</c>), in batches, while servers keep running. Idempotent and resumable.
+/// (<c>Coffer:Protection:ActiveKeyVersion</c>), in batches, while servers keep running: the token vault and every module's
+/// sealed values (<see cref="ISealedValueRotation"/>). Idempotent and resumable.
 /// </summary>
 internal static class KeysCommand
 {
@@ -17,21 +18,31 @@ internal static class KeysCommand
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        rotate.SetAction((result, cancellationToken) => HostedVerb.RunAsync(result.UnmatchedTokens, RotateAsync, cancellationToken));
+        rotate.SetAction((result, cancellationToken) => HostedVerb.RunAsync(result.UnmatchedTokens,
+            (services, token) => RotateAsync(services, Console.Out, token), cancellationToken));
         command.Subcommands.Add(rotate);
         return command;
     }
 
-    private static async Task<int> RotateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs every registered <see cref="ISealedValueRotation"/> in turn (the token vault first, then the modules'), each with
+    /// its own progress bar, and reports each one's count and the total on <paramref name="output"/>.
+    /// </summary>
+    internal static async Task<int> RotateAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
     {
         // Each batch is audited per tenant it touches; the actor names this verb.
         services.GetRequiredService<AuditTrail>().Actor = AuditActor.System("keys-rotate");
-        var tokenizer = services.GetRequiredService<Tokenizer>();
         var activeVersion = services.GetRequiredService<FieldEncryption>().ActiveKeyVersion;
-        var total = await tokenizer.CountNeedingRotationAsync(cancellationToken);
-        var reencrypted = await ProgressDisplay.RunAsync($"Re-encrypting under key version {activeVersion}", total,
-            progress => tokenizer.RotateAsync(new Progress<int>(n => progress.Report((n, null))), cancellationToken));
-        Console.WriteLine($"Re-encrypted {reencrypted} value(s) under data key version {activeVersion}.");
+        var total = 0;
+        foreach (var rotation in services.GetServices<ISealedValueRotation>())
+        {
+            var pending = await rotation.CountNeedingRotationAsync(cancellationToken);
+            var reencrypted = await ProgressDisplay.RunAsync($"Re-encrypting {rotation.Name} under key version {activeVersion}", pending,
+                progress => rotation.RotateAsync(new Progress<int>(n => progress.Report((n, null))), cancellationToken));
+            await output.WriteLineAsync($"{rotation.Name}: re-encrypted {reencrypted} value(s).");
+            total += reencrypted;
+        }
+        await output.WriteLineAsync($"Re-encrypted {total} value(s) under data key version {activeVersion}.");
         return 0;
     }
 }

@@ -1,4 +1,8 @@
 using Coffer.Platform.FeatureFlags;
+using Coffer.Platform.Persistence;
+using Coffer.Platform.Tests.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -6,23 +10,33 @@ namespace Coffer.Platform.Tests.FeatureFlags;
 
 public sealed class FlagGateValidationTests
 {
-    [Fact(Timeout = 10_000)]
-    public async Task StartUp_FailsWhenAnEndpointRequiresAnUndeclaredFlag()
+    [Fact]
+    public void StartUp_FailsWhenAnEndpointRequiresAnUndeclaredFlag()
     {
         var endpoints = new DefaultEndpointDataSource(
             new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RequiresFeatureMetadata("typo_enabled", null)), "POST /x"));
         var validation = new FlagGateValidation(new FlagCatalog([new FlagDeclaration("real_enabled", "a flag")]), endpoints);
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => validation.StartAsync(CancellationToken.None));
+        var failure = Assert.Throws<InvalidOperationException>(validation.Validate);
         Assert.Contains("typo_enabled", failure.Message);
     }
 
-    [Fact(Timeout = 10_000)]
-    public async Task StartUp_PassesWhenEveryRequiredFlagIsDeclared()
+    [Fact]
+    public void StartUp_PassesWhenEveryRequiredFlagIsDeclared()
     {
         var endpoints = new DefaultEndpointDataSource(
             new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RequiresFeatureMetadata("real_enabled", null)), "POST /x"));
         var validation = new FlagGateValidation(new FlagCatalog([new FlagDeclaration("real_enabled", "a flag")]), endpoints);
-        await validation.StartAsync(CancellationToken.None);
+        validation.Validate();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task HostStart_FailsWhenAModuleEndpointRequiresAnUndeclaredFlag()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ModuleTestHost.StartAsync(DatabaseProvider.Sqlite, null,
+            services => services.AddFeatureFlag("real_enabled", "a flag"),
+            app => app.MapPost("/api/v1/test-module/x", () => TypedResults.Ok()).RequireFeature("typo_enabled")));
+
+        Assert.Contains("typo_enabled", failure.Message);
     }
 
     [Fact]
