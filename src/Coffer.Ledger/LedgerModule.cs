@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Coffer.Ledger.Contracts;
 using Coffer.Ledger.Deposits;
 using Coffer.Ledger.Withdrawals;
 using Coffer.Platform.FeatureFlags;
@@ -38,6 +39,7 @@ public static class LedgerModule
         services.AddSingleton<HoldExpirySweeper>();
         services.AddScoped<LedgerChecks>();
         services.AddScoped<Reconciler>();
+        services.AddScoped<IMoneyMover, MoneyMover>();
         services.AddJobHandler<CreditDepositJob>(CreditDepositJob.JobType);
         services.AddJobHandler<WithdrawalPayoutJob>(WithdrawalPayoutJob.JobType);
         services.AddFeatureFlag(LedgerFlags.WithdrawalsEnabled, "Withdrawals may be requested (POST /api/v1/withdrawals).");

@@ -12,37 +12,6 @@ internal static class LedgerValidation
     public const int MaxMetadataKeyLength = 40;
     public const int MaxMetadataValueLength = 500;
 
-    public static long Amount(this ValidationErrors errors, string field, long? amount)
-    {
-        if (errors.Required(field, amount) is not { } value)
-        {
-            return 0;
-        }
-        if (value <= 0)
-        {
-            errors.Add(field, "Must be a positive integer in minor units.");
-        }
-        else if (value > Money.Money.MaxAmountMinor)
-        {
-            errors.Add(field, $"At most {Money.Money.MaxAmountMinor} minor units.");
-        }
-        return value;
-    }
-
-    public static string Currency(this ValidationErrors errors, string field, string? currency)
-    {
-        if (string.IsNullOrEmpty(currency))
-        {
-            errors.Add(field, "Required.");
-            return "";
-        }
-        if (!Currencies.IsKnown(currency))
-        {
-            errors.Add(field, "Unknown ISO 4217 currency code (use upper case, e.g. USD).");
-        }
-        return currency;
-    }
-
     public static Guid Id(this ValidationErrors errors, string field, Guid? id)
     {
         if (errors.Required(field, id) is { } value && value == Guid.Empty)

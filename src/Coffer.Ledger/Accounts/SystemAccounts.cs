@@ -14,6 +14,23 @@ public static class SystemAccounts
 
     internal static readonly IReadOnlySet<string> Codes = new HashSet<string>(StringComparer.Ordinal) { ExternalClearing };
 
+    /// <summary>The longest system account code (the column's width).</summary>
+    public const int MaxCodeLength = 32;
+
+    /// <summary>A lower-case name (<c>a-z</c>, <c>_</c>), optionally followed by <c>:</c> and a suffix of letters, digits, <c>-</c>, <c>_</c>.</summary>
+    public static bool IsValidCode(string? code)
+    {
+        if (string.IsNullOrEmpty(code) || code.Length > MaxCodeLength)
+        {
+            return false;
+        }
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? code : code[..colon];
+        var suffix = colon < 0 ? "" : code[(colon + 1)..];
+        return name.Length > 0 && name.All(c => c is (>= 'a' and <= 'z') or '_')
+            && (colon < 0 || (suffix.Length > 0 && suffix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')));
+    }
+
     /// <summary>A name-based UUID (RFC 9562 version 8) of the tenant, currency and code.</summary>
     public static Guid IdOf(string tenantId, string currency, string code)
     {

@@ -1,3 +1,4 @@
+using Coffer.Ledger.Money;
 using System.Text.Json;
 using Coffer.Platform.Jobs;
 using Coffer.Platform.Persistence;

@@ -1,3 +1,4 @@
+using Coffer.Ledger.Money;
 using Coffer.Ledger.Observability;
 using Coffer.Platform.Audit;
 using System.Security.Claims;

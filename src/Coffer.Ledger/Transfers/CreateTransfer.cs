@@ -1,3 +1,4 @@
+using Coffer.Ledger.Money;
 using System.Security.Claims;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Problems;

@@ -51,7 +51,10 @@ internal static class ReverseTransfer
         {
             return Failure.NotFound("transfer");
         }
-        if (original.Kind is not (TransferKinds.Posted or TransferKinds.PostPending) || original.Code == TransferCodes.Reversal)
+        // Movements another module posted (investments, dividends …) are that module's to compensate: reversing one here
+        // would leave the module's own record claiming money that is no longer where it says.
+        if (original.Kind is not (TransferKinds.Posted or TransferKinds.PostPending)
+            || original.Code is not (TransferCodes.Transfer or TransferCodes.Deposit or TransferCodes.HoldCapture))
         {
             return LedgerFailures.NotReversible("Only posted transfers, deposits and hold captures can be reversed.");
         }

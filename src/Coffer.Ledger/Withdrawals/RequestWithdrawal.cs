@@ -1,3 +1,4 @@
+using Coffer.Ledger.Money;
 using System.Security.Claims;
 using Coffer.Ledger.Accounts;
 using Coffer.Ledger.Holds;

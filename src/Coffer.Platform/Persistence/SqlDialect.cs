@@ -13,6 +13,13 @@ public static class SqlDialect
             : ($"{column} IN (SELECT value FROM json_each(@{parameter}))",
                 "[" + string.Join(',', ids.Select(id => $"\"{id.ToString().ToUpperInvariant()}\"")) + "]");
 
+    /// <summary>"column is one of values" for text values, with a single parameter (a text[] or a JSON array).</summary>
+    public static (string Sql, object Value) InTexts(
+        this DatabaseProvider provider, string column, string parameter, IReadOnlyCollection<string> values) =>
+        provider == DatabaseProvider.Postgres
+            ? ($"{column} = ANY(@{parameter})", values.ToArray())
+            : ($"{column} IN (SELECT value FROM json_each(@{parameter}))", System.Text.Json.JsonSerializer.Serialize(values));
+
     /// <summary>Row locks on PostgreSQL; SQLite's single writer already holds the database lock.</summary>
     public static string ForUpdate(this DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? " FOR UPDATE" : "";

@@ -34,6 +34,13 @@ public sealed class ModuleBoundaryTests
         "Coffer.Ledger.Accounts.SystemAccounts",
         "Coffer.Ledger.Money.Currencies",
         "Coffer.Ledger.Money.Money",
+        "Coffer.Ledger.Money.MoneyFields",
+        // What other modules move money with, inside their own unit of work.
+        "Coffer.Ledger.Contracts.IMoneyMover",
+        "Coffer.Ledger.Contracts.MoneyAccount",
+        "Coffer.Ledger.Contracts.MoneyMovement",
+        "Coffer.Ledger.Contracts.MovedMoney",
+        "Coffer.Ledger.Contracts.WalletInfo",
         // What the reconcile verb of the host runs and prints.
         "Coffer.Ledger.Reconciliation.ReconciliationFinding",
         "Coffer.Ledger.Reconciliation.ReconciliationResult",
