@@ -1,3 +1,4 @@
+using Coffer.Investments;
 using Coffer.Ledger;
 using Coffer.Platform;
 using Coffer.Platform.Persistence;
@@ -16,6 +17,7 @@ public abstract class CofferMigrationsContext(DbContextOptions options) : DbCont
     {
         PlatformModel.Configure(modelBuilder);
         LedgerModel.Configure(modelBuilder);
+        InvestmentsModel.Configure(modelBuilder);
         ModelNaming.UseSnakeCaseColumns(modelBuilder);
     }
 }

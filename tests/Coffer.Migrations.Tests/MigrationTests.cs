@@ -8,7 +8,12 @@ namespace Coffer.Migrations.Tests;
 
 public sealed class MigrationTests
 {
-    private static readonly string[] Tables = ["accounts", "audit_chains", "audit_events", "feature_flags", "holds", "idempotency_records", "jobs", "reconciliation_runs", "tokens", "transfers", "webhook_receipts", "withdrawals"];
+    private static readonly string[] Tables =
+    [
+        "accounts", "audit_chains", "audit_events", "dividend_distributions", "dividend_payouts", "feature_flags", "holds", "idempotency_records",
+        "investment_partners", "investment_products", "investments", "jobs", "reconciliation_runs", "tokens", "transfers", "webhook_receipts",
+        "withdrawals",
+    ];
 
     [Theory(Timeout = 120_000)]
     [InlineData(DatabaseProvider.Sqlite)]

@@ -16,8 +16,13 @@ public static class Scopes
     public const string Claim = "scope";
     public const string LedgerRead = "ledger:read";
     public const string LedgerWrite = "ledger:write";
+    public const string InvestmentsRead = "investments:read";
+    public const string InvestmentsWrite = "investments:write";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { LedgerRead, LedgerWrite };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        LedgerRead, LedgerWrite, InvestmentsRead, InvestmentsWrite,
+    };
 
     public static IReadOnlySet<string> Of(ClaimsPrincipal principal) => principal.FindAll(c => c.Type is Claim or "scp")
         .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

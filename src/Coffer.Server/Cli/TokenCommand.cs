@@ -19,7 +19,7 @@ internal static class TokenCommand
         var ttl = new Option<int>("--ttl-minutes") { Description = "Lifetime in minutes (default 60, at most 1440).", DefaultValueFactory = _ => 60 };
         var scopes = new Option<string[]>("--scope")
         {
-            Description = "OAuth scope of a service token (ledger:read, ledger:write); repeat for several.",
+            Description = "OAuth scope of a service token (ledger:read, ledger:write, investments:read, investments:write); repeat for several.",
             AllowMultipleArgumentsPerToken = false,
         };
         scopes.AcceptOnlyFromAmong([.. Scopes.All]);

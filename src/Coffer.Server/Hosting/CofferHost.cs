@@ -1,3 +1,4 @@
+using Coffer.Investments;
 using Coffer.Ledger;
 using Coffer.Migrations;
 using Coffer.Platform;
@@ -25,6 +26,7 @@ public static class CofferHost
 
         builder.AddPlatform();
         builder.AddLedgerModule();
+        builder.AddInvestmentsModule();
 
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<ISchemaStatus>(sp => sp.GetRequiredService<SchemaMigrator>());
@@ -41,6 +43,7 @@ public static class CofferHost
         {
             app.MapPlatformEndpoints();
             app.MapLedgerEndpoints();
+            app.MapInvestmentsEndpoints();
             app.MapCofferOpenApi();
         }
         return app;

@@ -50,31 +50,39 @@ public sealed partial class OpenApiContractTests
         var signed = mapped.Where(r => r.Signed).ToList();
         Assert.All(signed, r => Assert.True(DeclaresHeader(documented[r.Route], "webhook-id"), $"{r.Route} does not document webhook-id"));
         var posts = mapped.Where(r => r.Route.StartsWith("POST ", StringComparison.Ordinal) && !r.Signed).ToList();
-        var withoutKey = posts.Where(r => !DeclaresIdempotencyKey(documented[r.Route])).Select(r => r.Route).ToList();
+        var withoutKey = posts.Where(r => !DeclaresIdempotencyKey(documented[r.Route], r.KeyMayBeInBody)).Select(r => r.Route).ToList();
         var notEnforced = posts.Where(r => !r.RequiresIdempotency).Select(r => r.Route).ToList();
         Assert.True(withoutKey.Count == 0, $"POSTs whose document omits the required Idempotency-Key header: {string.Join(", ", withoutKey)}");
         Assert.True(notEnforced.Count == 0, $"POSTs that do not require idempotency: {string.Join(", ", notEnforced)}");
     }
 
     /// <summary>"METHOD /path" of every endpoint the app maps under /api/v1, with whether it requires idempotency.</summary>
-    private static List<(string Route, bool RequiresIdempotency, bool Signed)> MappedApiRoutes(IServiceProvider services) =>
+    private static List<(string Route, bool RequiresIdempotency, bool Signed, bool KeyMayBeInBody)> MappedApiRoutes(IServiceProvider services) =>
         services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && Normalize(raw).StartsWith("/api/v1/", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
                 .Select(m => ($"{m} {Normalize(e.RoutePattern.RawText!)}", e.Metadata.GetMetadata<IdempotencyMetadata>() is not null,
-                    e.Metadata.GetMetadata<SignatureAuthenticatedMetadata>() is not null)))
+                    e.Metadata.GetMetadata<SignatureAuthenticatedMetadata>() is not null,
+                    e.Metadata.GetMetadata<IdempotencyMetadata>()?.KeySource == IdempotencyKeySource.HeaderOrBody)))
             .Distinct()
             .ToList();
 
-    private static bool DeclaresIdempotencyKey(JsonElement operation) => DeclaresHeader(operation, IdempotencySettings.HeaderName);
+    /// <summary>
+    /// The header, required — or, where the key may travel in the body instead (SEEDS §A), optional with the body's
+    /// <c>idempotencyKey</c> named as the alternative.
+    /// </summary>
+    private static bool DeclaresIdempotencyKey(JsonElement operation, bool keyMayBeInBody) =>
+        DeclaresHeader(operation, IdempotencySettings.HeaderName, required: !keyMayBeInBody, mentioning: keyMayBeInBody ? "idempotencyKey" : null);
 
-    private static bool DeclaresHeader(JsonElement operation, string header) =>
+    private static bool DeclaresHeader(JsonElement operation, string header, bool required = true, string? mentioning = null) =>
         operation.TryGetProperty("parameters", out var parameters)
         && parameters.EnumerateArray().Any(p =>
             p.TryGetProperty("name", out var name) && name.GetString() == header
             && p.TryGetProperty("in", out var location) && location.GetString() == "header"
-            && p.TryGetProperty("required", out var required) && required.GetBoolean());
+            && (!required || (p.TryGetProperty("required", out var isRequired) && isRequired.GetBoolean()))
+            && (mentioning is null || (p.TryGetProperty("description", out var description)
+                && description.GetString()!.Contains(mentioning, StringComparison.Ordinal))));
 
     /// <summary>"/api/v1/accounts/{id:guid}/" and "api/v1/accounts/{id}" both become "/api/v1/accounts/{id}".</summary>
     private static string Normalize(string path)
