@@ -7,7 +7,7 @@ internal static class InvestmentFailures
 {
     public static Failure InvalidTransition(string resource, string from, string to) =>
         new Failure(409, "invalid_transition", "Invalid state transition", $"The {resource} is {from}; it cannot become {to}.")
-            .With("from", from).With("to", to);
+            .With("status", from).With("from", from).With("to", to);
 
     public static Failure ProductNotOpen(string status) =>
         new Failure(422, "product_not_open", "Product is not open", $"The product is {status}; only an open product takes investments.")

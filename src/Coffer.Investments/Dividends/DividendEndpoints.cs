@@ -30,6 +30,10 @@ internal static class DividendEndpoints
             .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(InvestmentFlags.DividendsEnabled, "id")
             .RequireRateLimit(InvestmentRateLimits.Dividends).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Distribute a dividend pro rata over the product's active investments by principal (202)");
+        api.MapPost("/products/{id:guid}/dividend-pool/fundings", FundDividendPool.Handle).WithTags("Dividends").RequireRoles(Payers)
+            .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(InvestmentFlags.DividendsEnabled, "id")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Book money the issuer paid in: external clearing → the product's dividend pool (201)");
         products.MapGet("/", List).RequireFeature(InvestmentFlags.DividendsEnabled, "id").WithSummary("The product's distributions, oldest first");
         products.MapGet("/{distributionId:guid}", Get).RequireFeature(InvestmentFlags.DividendsEnabled, "id")
             .WithSummary("One distribution and its progress: paid, pending and failed payouts");
@@ -64,6 +68,10 @@ internal static class DividendEndpoints
             return errors.ToFailure().ToProblem(http);
         }
         var tenant = Caller.From(user).Tenant;
+        if ((await session.QueryAsync(Product.Find(tenant, id), Product.Read, cancellationToken)).Count == 0)
+        {
+            return Failure.NotFound("product").ToProblem(http);
+        }
         var rows = await session.QueryAsync(DividendDistribution.PageOfProduct(tenant, id, after, size + 1), DividendDistribution.Read,
             cancellationToken);
         var responses = new Dictionary<Guid, DividendResponse>();

@@ -130,13 +130,3 @@ internal sealed class ExecuteInvestmentJob(
 
     private static object Settled(Investment i) => new { investmentId = i.Id, status = i.Status, failureReason = i.FailureReason };
 }
-
-/// <summary>The ledger transfer codes the module posts with (a bounded metric label).</summary>
-internal static class InvestmentTransferCodes
-{
-    public const string Investment = "investment";
-    public const string Compensation = "investment_compensation";
-    public const string Principal = "investment_principal";
-    public const string Return = "investment_return";
-    public const string Dividend = "dividend";
-}

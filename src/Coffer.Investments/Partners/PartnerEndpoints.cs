@@ -41,7 +41,7 @@ internal static class PartnerEndpoints
             .WithSummary("Register a partner: its API key and secret are stored encrypted and never returned");
         partners.MapGet("/", List).WithSummary("The tenant's partners (no credentials)");
         partners.MapGet("/{id:guid}", Get).WithSummary("One partner (no credentials)");
-        partners.MapPut("/{id:guid}/credentials", ReplaceCredentials).RequireIdempotency()
+        partners.MapPost("/{id:guid}/credentials", ReplaceCredentials).RequireIdempotency()
             .RequireRateLimit(InvestmentRateLimits.Products)
             .WithSummary("Replace the partner's API key and secret (write-only)");
         partners.MapPost("/{id:guid}/status", SetStatus).RequireIdempotency().RequireRateLimit(InvestmentRateLimits.Products)

@@ -55,6 +55,34 @@ public sealed class DividendTests
             new { amount = 1, currency = "USD", reference = "mine" })).ExpectAsync(HttpStatusCode.Forbidden);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task IssuerFunding_FillsThePool_OncePerExternalReference_AndDividendsDrawItDown(DatabaseProvider provider)
+    {
+        await using var kit = await InvestmentKit.StartAsync(provider);
+        var product = await kit.OpenProductAsync();
+        var id = await kit.InvestAsync(product, 10_000);
+        await kit.ExecuteAsync(id);
+        var pool = (await kit.ProductAsync(product)).GetProperty("accounts").GetProperty("dividendPool").GetGuid();
+        var funding = new { amount = 50_000, currency = "USD", externalReference = "wire-7781" };
+
+        var funded = await (await kit.Ops.PostJsonAsync($"/api/v1/investment/products/{product}/dividend-pool/fundings", funding))
+            .ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(50_000, funded.GetProperty("poolBalance").GetInt64());
+        Assert.Equal("duplicate_external_reference", (await (await kit.Ops.PostJsonAsync(
+            $"/api/v1/investment/products/{product}/dividend-pool/fundings", funding)).ExpectAsync(HttpStatusCode.Conflict)).Code());
+        await (await kit.Alice.PostJsonAsync($"/api/v1/investment/products/{product}/dividend-pool/fundings",
+            funding with { externalReference = "wire-7782" })).ExpectAsync(HttpStatusCode.Forbidden);
+
+        var queued = await (await kit.Ops.PostJsonAsync($"/api/v1/investment/products/{product}/dividends",
+            new { totalAmount = 20_000, currency = "USD", reference = "Q4" })).ExpectAsync(HttpStatusCode.Accepted);
+        await kit.Ops.WaitForJobAsync(queued.GetProperty("jobId").GetGuid(), j => j.GetProperty("status").GetString() == "succeeded");
+
+        Assert.Equal(30_000, await kit.PostedAsync(pool));
+        Assert.Empty(await LedgerAudit.CheckAsync(kit.Database));
+    }
+
     [Theory(Timeout = 240_000)]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]

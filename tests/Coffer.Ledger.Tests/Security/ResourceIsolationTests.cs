@@ -33,14 +33,27 @@ public sealed class ResourceIsolationTests
         var withdrawal = (await (await alice.PostJsonAsync("/api/v1/withdrawals",
             new { accountId = from, amount = 10, currency = "USD", destination = new { accountNumber = "GB29NWBK60161331926819" } }))
             .ExpectAsync(HttpStatusCode.Accepted)).GetProperty("withdrawalId").GetGuid();
-        // The resource each route prefix addresses; a route not listed here fails the test.
-        var resources = new Dictionary<string, Guid>
+        // The investment module's: a draft product and a partner (the admin's), and Alice's pending investment in an open product.
+        var admin = server.Admin();
+        var partner = (await (await admin.PostJsonAsync("/api/v1/investment/partners",
+            new { name = "Probe partner", baseUrl = "https://partner.example/", apiKey = "k-probe", secret = "s-probe" }))
+            .ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var draft = await CreateProductAsync(admin);
+        var open = await CreateProductAsync(admin);
+        await (await admin.PostJsonAsync($"/api/v1/investment/products/{open}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        var investment = (await (await alice.PostJsonAsync("/api/v1/investment/investments",
+            new { productId = open, accountId = from, amount = 100 })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        // The resource each route prefix addresses, and who may read it afterwards; a route not listed here fails the test.
+        var resources = new Dictionary<string, (Guid Id, HttpClient Reader)>
         {
-            ["/api/v1/accounts/{id}"] = from,
-            ["/api/v1/transfers/{id}"] = transfer,
-            ["/api/v1/holds/{id}"] = hold,
-            ["/api/v1/jobs/{id}"] = job,
-            ["/api/v1/withdrawals/{id}"] = withdrawal,
+            ["/api/v1/accounts/{id}"] = (from, alice),
+            ["/api/v1/transfers/{id}"] = (transfer, alice),
+            ["/api/v1/holds/{id}"] = (hold, alice),
+            ["/api/v1/jobs/{id}"] = (job, alice),
+            ["/api/v1/withdrawals/{id}"] = (withdrawal, alice),
+            ["/api/v1/investment/products/{id}"] = (draft, admin),
+            ["/api/v1/investment/partners/{id}"] = (partner, admin),
+            ["/api/v1/investment/investments/{id}"] = (investment, alice),
         };
         // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
         var strangers = new List<(string Who, HttpClient Client, string Role)>
@@ -63,10 +76,15 @@ public sealed class ResourceIsolationTests
                 failures.Add($"{method} {route}: no resource known for this route; add one to the test");
                 continue;
             }
-            var url = route.Replace("{id}", resources[prefix].ToString());
+            var url = route.Replace("{id}", resources[prefix].Id.ToString()).Replace("{distributionId}", Guid.NewGuid().ToString());
             foreach (var (who, client, role) in strangers)
             {
-                var response = method == "GET" ? await client.GetAsync(url) : await client.PostJsonAsync(url, ValidBodyFor(route));
+                var response = method switch
+                {
+                    "GET" => await client.GetAsync(url),
+                    "PUT" => await client.PutJsonAsync(url, ValidBodyFor(route)),
+                    _ => await client.PostJsonAsync(url, ValidBodyFor(route)),
+                };
                 // A role the endpoint does not admit is turned away before the resource is looked up.
                 var expected = roles.Contains(role) ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden;
                 if (response.StatusCode != expected)
@@ -78,19 +96,35 @@ public sealed class ResourceIsolationTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         // The resources were real and still untouched: Alice reads each, and the hold is still pending.
-        foreach (var (prefix, id) in resources)
+        foreach (var (prefix, (id, reader)) in resources)
         {
-            await (await alice.GetAsync(prefix.Replace("{id}", id.ToString()))).ExpectAsync(HttpStatusCode.OK);
+            await (await reader.GetAsync(prefix.Replace("{id}", id.ToString()))).ExpectAsync(HttpStatusCode.OK);
         }
         var stillPending = await (await alice.GetAsync($"/api/v1/holds/{hold}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("pending", stillPending.GetProperty("status").GetString());
+        Assert.Equal("pending", (await (await alice.GetAsync($"/api/v1/investment/investments/{investment}")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+        Assert.Equal("draft", (await (await admin.GetAsync($"/api/v1/investment/products/{draft}")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
     }
+
+    private static async Task<Guid> CreateProductAsync(HttpClient admin) =>
+        (await (await admin.PostJsonAsync("/api/v1/investment/products", new
+        {
+            name = "Probe product", currency = "USD", minAmount = 1, maxAmount = 1_000_000, expectedAnnualReturn = 0.01m,
+            riskLevel = "low", termDays = 30,
+        })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     /// <summary>A body the action accepts, so that only ownership can turn the stranger away.</summary>
     private static object ValidBodyFor(string route) => route switch
     {
         _ when route.EndsWith("/reversal", StringComparison.Ordinal) => new { reason = "probe" },
         _ when route.EndsWith("/capture", StringComparison.Ordinal) => new { amount = 1 },
+        _ when route.EndsWith("/investments/{id}/dividends", StringComparison.Ordinal) => new { amount = 1, currency = "USD", reference = "probe" },
+        _ when route.EndsWith("/products/{id}/dividends", StringComparison.Ordinal) => new { totalAmount = 1, currency = "USD", reference = "probe" },
+        _ when route.EndsWith("/dividend-pool/fundings", StringComparison.Ordinal) => new { amount = 1, currency = "USD", externalReference = "probe" },
+        _ when route.EndsWith("/credentials", StringComparison.Ordinal) => new { apiKey = "k", secret = "s" },
+        _ when route.EndsWith("/status", StringComparison.Ordinal) => new { status = "suspended" },
         _ => new { },
     };
 
