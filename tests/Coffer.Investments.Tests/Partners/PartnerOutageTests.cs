@@ -21,7 +21,7 @@ public sealed class PartnerOutageTests
 
     private static readonly Dictionary<string, string?> ShortPartnerCalls = new()
     {
-        ["Coffer:Providers:Partners:AttemptTimeoutSeconds"] = "0.3",
+        ["Coffer:Providers:Partners:AttemptTimeoutSeconds"] = "0.5",
         ["Coffer:Providers:Partners:TotalTimeoutSeconds"] = "2",
         ["Coffer:Providers:Partners:MaxRetries"] = "1",
         ["Coffer:Providers:Partners:RetryBaseDelayMilliseconds"] = "10",
@@ -53,7 +53,9 @@ public sealed class PartnerOutageTests
         var deadLetters = await (await kit.Ops.GetAsync("/api/v1/admin/jobs?status=dead&type=execute-investment")).ExpectAsync(HttpStatusCode.OK);
         Assert.Contains(deadLetters.GetProperty("items").EnumerateArray(), j => j.GetProperty("id").GetGuid() == jobId);
         var hung = (await fake.GetCallsAsync()).PartnerInvestments;
-        Assert.Equal((2, 0), (hung.Attempts, hung.Created));
+        // At most the two tries of attempt 1 reached the partner (one may time out on the way under load); never a third.
+        Assert.InRange(hung.Attempts, 1, 2);
+        Assert.Equal(0, hung.Created);
         Assert.All(hung.Calls, c => Assert.Equal((FakeBehaviour.HangMode, $"inv_{id:N}", true), (c.Mode, c.IdempotencyKey, c.SignatureVerified)));
         Assert.Equal("executing", (await kit.InvestmentAsync(id)).GetProperty("status").GetString());
         Assert.Equal(InvestmentKit.AliceFunds - Amount, await kit.AlicePostedAsync());
@@ -73,7 +75,7 @@ public sealed class PartnerOutageTests
         Assert.Equal(InvestmentKit.AliceFunds - Amount, await kit.AlicePostedAsync());
         Assert.Equal(Amount, await kit.PostedAsync(custody));
         var placements = (await fake.GetCallsAsync()).PartnerInvestments;
-        Assert.Equal((3, 1), (placements.Attempts, placements.Created));
+        Assert.Equal((hung.Attempts + 1, 1), (placements.Attempts, placements.Created));
         Assert.Equal((FakeBehaviour.SucceedMode, true), (placements.Calls[^1].Mode, placements.Calls[^1].SignatureVerified));
         Assert.Empty(await LedgerAudit.CheckAsync(kit.Database));
     }
