@@ -56,9 +56,11 @@ public sealed record FakeBehaviour(string Mode, int? DelayMilliseconds = null, i
 /// <summary>
 /// One request that reached a provider endpoint, and the mode it met (<see cref="FakeProviderState.RefusedMode"/> when a
 /// partner call failed the credential check). <see cref="SignatureVerified"/>: for a partner call, whether its API key was
-/// registered and its signature checked out; null for the other endpoints.
+/// registered and its signature checked out; null for the other endpoints. <see cref="PartnerReference"/>: for a verified
+/// partner redemption, the partner's reference of the investment it names (what the partner would look up); null otherwise.
 /// </summary>
-public sealed record FakeCall(string Endpoint, string? IdempotencyKey, string Mode, DateTimeOffset AtUtc, bool? SignatureVerified = null);
+public sealed record FakeCall(
+    string Endpoint, string? IdempotencyKey, string Mode, DateTimeOffset AtUtc, bool? SignatureVerified = null, string? PartnerReference = null);
 
 /// <param name="Attempts">Every request that reached the endpoint, whatever it was answered.</param>
 /// <param name="Created">Distinct idempotency keys the provider acted on (payouts paid, intents opened, refunds made).</param>

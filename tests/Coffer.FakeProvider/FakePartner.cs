@@ -30,10 +30,10 @@ public static class FakePartner
     {
         app.MapPost("/partner/investments", (HttpContext http, FakeProviderState state, TimeProvider time) =>
             AnswerAsync<PartnerInvestmentBody>(http, state, time, FakeEndpoints.PartnerInvestments, body => (body.AmountMinor, body.Currency),
-                n => new { partnerReference = $"pt_{n:D6}", status = "active" }));
+                n => new { partnerReference = $"pt_{n:D6}", status = "active" }, _ => null));
         app.MapPost("/partner/redemptions", (HttpContext http, FakeProviderState state, TimeProvider time) =>
             AnswerAsync<PartnerRedemptionBody>(http, state, time, FakeEndpoints.PartnerRedemptions, body => (body.AmountMinor, body.Currency),
-                n => new { partnerReference = $"pr_{n:D6}", status = "redeemed" }));
+                n => new { partnerReference = $"pr_{n:D6}", status = "redeemed" }, body => body.PartnerReference));
         app.MapPost("/_control/partner-credentials", (PartnerCredentials credentials, FakeProviderState state) =>
         {
             if (string.IsNullOrEmpty(credentials.ApiKey) || string.IsNullOrEmpty(credentials.Secret))
@@ -46,7 +46,7 @@ public static class FakePartner
     }
 
     private static async Task<IResult> AnswerAsync<TBody>(HttpContext http, FakeProviderState state, TimeProvider time, string endpoint,
-        Func<TBody, (long AmountMinor, string Currency)> amountOf, Func<long, object> create)
+        Func<TBody, (long AmountMinor, string Currency)> amountOf, Func<long, object> create, Func<TBody, string?> partnerReferenceOf)
         where TBody : class
     {
         var raw = await ReadBodyAsync(http.Request, http.RequestAborted);
@@ -74,7 +74,8 @@ public static class FakePartner
             return Results.BadRequest(new FakeError("invalid_request", "The body is not a valid request."));
         }
         var (amountMinor, currency) = amountOf(body);
-        return await FakeProviderApp.AnswerAsync(http, state, endpoint, body, amountMinor, currency ?? "", create, signatureVerified: true);
+        return await FakeProviderApp.AnswerAsync(http, state, endpoint, body, amountMinor, currency ?? "", create, signatureVerified: true,
+            partnerReference: partnerReferenceOf(body));
     }
 
     /// <summary>Whether the API key is registered and the signature is its secret's over this timestamp and body.</summary>

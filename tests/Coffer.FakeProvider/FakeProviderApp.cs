@@ -69,15 +69,15 @@ public static class FakeProviderApp
 
     /// <summary>
     /// A provider call: recorded, met with the current behaviour, then acted on once per idempotency key.
-    /// <paramref name="signatureVerified"/>: see <see cref="FakeCall.SignatureVerified"/>.
+    /// <paramref name="signatureVerified"/> and <paramref name="partnerReference"/>: see <see cref="FakeCall"/>.
     /// </summary>
     internal static async Task<IResult> AnswerAsync<TBody>(
         HttpContext http, FakeProviderState state, string endpoint, TBody body, long amountMinor, string currency, Func<long, object> create,
-        bool? signatureVerified = null)
+        bool? signatureVerified = null, string? partnerReference = null)
         where TBody : notnull
     {
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
-        var behaviour = state.Arrive(endpoint, key.Length > 0 ? key : null, signatureVerified);
+        var behaviour = state.Arrive(endpoint, key.Length > 0 ? key : null, signatureVerified, partnerReference);
         // Requests in flight end when the client gives up or the fake stops, whichever comes first.
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(
             http.RequestAborted, http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);

@@ -40,19 +40,19 @@ public sealed class FakeProviderState(TimeProvider time)
 
     /// <summary>
     /// Records a call and decides the behaviour it meets, using up one of a limited behaviour's calls (if it targets the
-    /// call's endpoint). <paramref name="signatureVerified"/>: see <see cref="FakeCall.SignatureVerified"/>.
+    /// call's endpoint). <paramref name="signatureVerified"/> and <paramref name="partnerReference"/>: see <see cref="FakeCall"/>.
     /// </summary>
-    public FakeBehaviour Arrive(string endpoint, string? idempotencyKey, bool? signatureVerified = null)
+    public FakeBehaviour Arrive(string endpoint, string? idempotencyKey, bool? signatureVerified = null, string? partnerReference = null)
     {
         lock (_lock)
         {
             if (_behaviour.Endpoint is { } target && target != endpoint)
             {
-                _calls.Add(new FakeCall(endpoint, idempotencyKey, FakeBehaviour.SucceedMode, time.GetUtcNow(), signatureVerified));
+                _calls.Add(new FakeCall(endpoint, idempotencyKey, FakeBehaviour.SucceedMode, time.GetUtcNow(), signatureVerified, partnerReference));
                 return FakeBehaviour.Succeed();
             }
             var applied = _behaviour;
-            _calls.Add(new FakeCall(endpoint, idempotencyKey, applied.Mode, time.GetUtcNow(), signatureVerified));
+            _calls.Add(new FakeCall(endpoint, idempotencyKey, applied.Mode, time.GetUtcNow(), signatureVerified, partnerReference));
             if (_remaining is { } remaining)
             {
                 _remaining = remaining - 1;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Coffer.FakeProvider;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,31 @@ internal sealed class InvestmentKit : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A partner at <paramref name="fake"/>'s partner endpoints, registered by the admin with <paramref name="apiKey"/> and
+    /// <paramref name="secret"/>, which the fake is told to accept first.
+    /// </summary>
+    public async Task<Guid> CreatePartnerAsync(FakeProviderServer fake, string apiKey, string secret, string? settlementAccountNumber = null,
+        string name = "Northwind Asset Management")
+    {
+        await fake.AddPartnerCredentialsAsync(apiKey, secret);
+        var partner = await (await Admin.PostJsonAsync("/api/v1/investment/partners",
+                new { name, baseUrl = fake.PartnerBaseUrl.ToString(), apiKey, secret, settlementAccountNumber }))
+            .ExpectAsync(HttpStatusCode.Created);
+        return partner.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>PUTs JSON with a fresh Idempotency-Key (the partner credentials endpoint requires one).</summary>
+    public static Task<HttpResponseMessage> PutWithKeyAsync(HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return client.SendAsync(request);
+    }
+
+    /// <summary>The wallet's posted balance, as Alice reads it.</summary>
+    public async Task<long> AlicePostedAsync() => (await Alice.BalanceAsync(AliceWallet)).GetProperty("posted").GetInt64();
 
     /// <summary>An open USD product (created and opened by the admin); <paramref name="partner"/> makes it a partnered one.</summary>
     public async Task<Guid> OpenProductAsync(long min = 100, long max = 500_000, decimal rate = 0.05m, int termDays = 365,
