@@ -78,14 +78,6 @@ internal sealed class InvestmentKit : IAsyncDisposable
         return partner.GetProperty("id").GetGuid();
     }
 
-    /// <summary>PUTs JSON with a fresh Idempotency-Key (the partner credentials endpoint requires one).</summary>
-    public static Task<HttpResponseMessage> PutWithKeyAsync(HttpClient client, string url, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = System.Net.Http.Json.JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        return client.SendAsync(request);
-    }
-
     /// <summary>The wallet's posted balance, as Alice reads it.</summary>
     public async Task<long> AlicePostedAsync() => (await Alice.BalanceAsync(AliceWallet)).GetProperty("posted").GetInt64();
 

@@ -17,8 +17,9 @@ namespace Coffer.Investments.Investing;
 /// finds it posted and moves nothing). Insufficient funds → <c>failed</c>, nothing moved. No partner → <c>active</c> in the
 /// same transaction.</item>
 /// <item>The partner call, outside any transaction, with the investment's reference as the partner's idempotency key (a re-run
-/// asks again and is answered, not placed, twice). A partner that is down, slow or short-circuited — or the integrations
-/// flag being off — is transient: the job retries on schedule, then is dead with the money in custody, replayable.</item>
+/// asks again and is answered, not placed, twice). A partner that is down, slow or short-circuited is transient: the job
+/// retries on schedule, then is dead with the money in custody, replayable. The integrations flag and the partner's
+/// suspension are checked before the debit: flag off → transient with nothing moved; suspended → failed with nothing moved.</item>
 /// <item>Settlement: accepted → <c>active</c> with the partner's reference tokenized; refused (a permanent answer, or the
 /// partner suspended) → the compensation rule: custody → wallet for the full amount (reference
 /// <c>investment:{id}:compensation</c>) and <c>failed</c> with the partner's reason, in one transaction.</item>
@@ -46,7 +47,10 @@ internal sealed class ExecuteInvestmentJob(
         var debited = await money.FindPostedAsync(job.TenantId, [investment.DebitReference], cancellationToken);
         if (debited.Count == 0)
         {
-            var settled = await DebitAsync(job, product, investment, cancellationToken);
+            // Asked before the debit: a suspended partner fails the investment with nothing moved, and while the integrations
+            // flag is off this throws (transient), so the investor's money is not taken to wait in custody.
+            var refusal = await partners.RefusalBeforeCallAsync(job.TenantId, product, cancellationToken);
+            var settled = await DebitAsync(job, product, investment, refusal, cancellationToken);
             if (settled is not null)
             {
                 return settled;
@@ -90,7 +94,8 @@ internal sealed class ExecuteInvestmentJob(
     /// Step 1. Returns the job's result when the execution is settled here (failed for funds, or active without a partner),
     /// null when the debit committed and the partner is to be called.
     /// </summary>
-    private async Task<object?> DebitAsync(JobExecution job, Product product, Investment investment, CancellationToken cancellationToken)
+    private async Task<object?> DebitAsync(
+        JobExecution job, Product product, Investment investment, string? partnerRefusal, CancellationToken cancellationToken)
     {
         await job.BeginAsync(cancellationToken);
         var locked = await store.LockAsync(job.Session, job.TenantId, investment.Id, cancellationToken);
@@ -100,6 +105,14 @@ internal sealed class ExecuteInvestmentJob(
             return Settled(locked);
         }
         var now = clock.Now();
+        if (partnerRefusal is not null)
+        {
+            var refused = Investment.Fail(locked, partnerRefusal, now);
+            (locked.Status, locked.FailureReason, locked.UpdatedAt) = (InvestmentStatuses.Failed, partnerRefusal, now);
+            audit.Record(job.TenantId, "investment.failed", "investment", locked.Id.ToString(), before: null, after: InvestmentResponse.From(locked));
+            await job.CompleteAsync(Settled(locked), [refused], cancellationToken);
+            return Settled(locked);
+        }
         var debit = await money.MoveAsync(job.TenantId,
             [new MoneyMovement(MoneyAccount.Wallet(locked.AccountId), ProductAccounts.Custody(product.Id), locked.Amount, locked.Currency,
                 locked.DebitReference, InvestmentTransferCodes.Investment, $"Investment {locked.Id} in {product.Name}")],

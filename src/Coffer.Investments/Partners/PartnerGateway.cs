@@ -18,22 +18,37 @@ internal sealed record PartnerAnswer(PartnerReceipt? Receipt, string? Refusal);
 internal sealed class PartnerGateway(
     DbSession session, PartnerCredentials credentials, Tokenizer tokenizer, FeatureFlags flags, IPartnerApi api)
 {
+    /// <summary>
+    /// Whether the product's partner may be called now, asked before any money moves: null when it may (or there is no
+    /// partner), the refusal when the partner is suspended. Throws (transient) while the integrations flag is off, so the
+    /// work waits — retries, then dead and replayable — without taking the investor's money meanwhile.
+    /// </summary>
+    public async Task<string?> RefusalBeforeCallAsync(string tenantId, Product product, CancellationToken cancellationToken)
+    {
+        if (product.PartnerId is not { } partnerId)
+        {
+            return null;
+        }
+        var partner = await PartnerAsync(tenantId, partnerId, product, cancellationToken);
+        return partner.Status == PartnerStatuses.Active ? null : SuspendedRefusal;
+    }
+
     public async Task<PartnerAnswer> PlaceAsync(string tenantId, Product product, Investment investment, CancellationToken cancellationToken)
     {
         if (product.PartnerId is not { } partnerId)
         {
             return new PartnerAnswer(new PartnerReceipt(investment.Reference, "active"), null);
         }
-        var (partner, endpoint) = await EndpointAsync(tenantId, partnerId, product, cancellationToken);
+        var partner = await PartnerAsync(tenantId, partnerId, product, cancellationToken);
         if (partner.Status != PartnerStatuses.Active)
         {
-            return new PartnerAnswer(null, "The partner is suspended.");
+            return new PartnerAnswer(null, SuspendedRefusal); // suspended after the debit: the compensation returns the money
         }
         var accountNumber = partner.AccountToken is null ? null
             : await tokenizer.DetokenizeAsync(tenantId, partner.AccountToken, $"order of investment {investment.Id}", cancellationToken);
         try
         {
-            var receipt = await api.PlaceInvestmentAsync(endpoint,
+            var receipt = await api.PlaceInvestmentAsync(Endpoint(tenantId, partner),
                 new PartnerOrder(investment.Reference, investment.Amount, investment.Currency, product.PartnerProductCode!, accountNumber),
                 cancellationToken);
             return new PartnerAnswer(receipt, null);
@@ -51,7 +66,7 @@ internal sealed class PartnerGateway(
         {
             return;
         }
-        var (partner, endpoint) = await EndpointAsync(tenantId, partnerId, product, cancellationToken);
+        var partner = await PartnerAsync(tenantId, partnerId, product, cancellationToken);
         if (partner.Status != PartnerStatuses.Active)
         {
             throw new InvalidOperationException($"Partner {partnerId} is suspended; the redemption waits until it is active again.");
@@ -61,7 +76,7 @@ internal sealed class PartnerGateway(
                 ?? throw new PermanentJobException($"The partner reference token of investment {investment.Id} is missing.");
         try
         {
-            await api.RedeemInvestmentAsync(endpoint,
+            await api.RedeemInvestmentAsync(Endpoint(tenantId, partner),
                 new PartnerRedemption($"{investment.Reference}_redeem", partnerReference, investment.Amount, investment.Currency), cancellationToken);
         }
         catch (ProviderException refused) when (refused.Kind == ProviderFailureKind.Rejected)
@@ -72,8 +87,10 @@ internal sealed class PartnerGateway(
         }
     }
 
-    private async Task<(Partner Partner, PartnerEndpoint Endpoint)> EndpointAsync(
-        string tenantId, Guid partnerId, Product product, CancellationToken cancellationToken)
+    private const string SuspendedRefusal = "The partner is suspended.";
+
+    /// <summary>The partner's record, once the integrations flag allows calling it at all.</summary>
+    private async Task<Partner> PartnerAsync(string tenantId, Guid partnerId, Product product, CancellationToken cancellationToken)
     {
         if (!await flags.IsEnabledAsync(InvestmentFlags.ExternalIntegrationsEnabled, new FlagSubject(tenantId, null, product.Id.ToString()),
                 cancellationToken))
@@ -81,11 +98,12 @@ internal sealed class PartnerGateway(
             // Transient on purpose: the work waits (retries, then dead and replayable) rather than failing investments.
             throw new InvalidOperationException($"Flag {InvestmentFlags.ExternalIntegrationsEnabled} is off: partner {partnerId} is not called.");
         }
-        var partner = (await session.QueryAsync(Partner.Find(tenantId, partnerId), Partner.Read, cancellationToken)).SingleOrDefault()
+        return (await session.QueryAsync(Partner.Find(tenantId, partnerId), Partner.Read, cancellationToken)).SingleOrDefault()
             ?? throw new PermanentJobException($"Partner {partnerId} of product {product.Id} does not exist.");
-        var endpoint = new PartnerEndpoint(partner.Id, new Uri(partner.BaseUrl),
-            credentials.Open(tenantId, partner.Id, PartnerCredentials.ApiKeyField, partner.ApiKeySealed),
-            credentials.Open(tenantId, partner.Id, PartnerCredentials.SecretField, partner.SecretSealed));
-        return (partner, endpoint);
     }
+
+    /// <summary>The credentials are opened only here, for the call at hand.</summary>
+    private PartnerEndpoint Endpoint(string tenantId, Partner partner) => new(partner.Id, new Uri(partner.BaseUrl),
+        credentials.Open(tenantId, partner.Id, PartnerCredentials.ApiKeyField, partner.ApiKeySealed),
+        credentials.Open(tenantId, partner.Id, PartnerCredentials.SecretField, partner.SecretSealed));
 }

@@ -84,7 +84,7 @@ public sealed class PartnerExecutionTests
     [Theory(Timeout = 90_000)]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
-    public async Task SuspendedPartner_IsNotCalled_TheExecutionCompensatesAndFails_AndTakesNoNewProducts(DatabaseProvider provider)
+    public async Task SuspendedPartner_IsNotCalled_TheExecutionFailsWithNothingMoved_AndTakesNoNewProducts(DatabaseProvider provider)
     {
         await using var fake = await FakeProviderServer.StartAsync();
         await using var kit = await InvestmentKit.StartAsync(provider);
@@ -100,8 +100,8 @@ public sealed class PartnerExecutionTests
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains("suspended", failed.GetProperty("failureReason").GetString());
         Assert.Equal(InvestmentKit.AliceFunds, await kit.AlicePostedAsync());
-        Assert.Equal(1, await kit.TransfersWithReferenceAsync($"investment:{id:N}:debit"));
-        Assert.Equal(1, await kit.TransfersWithReferenceAsync($"investment:{id:N}:compensation"));
+        // Known before the debit: nothing moved, nothing to compensate.
+        Assert.Equal(0, await kit.TransfersWithReferenceAsync($"investment:{id:N}"));
         Assert.Equal(0, (await fake.GetCallsAsync()).PartnerInvestments.Attempts);
         Assert.Empty(await LedgerAudit.CheckAsync(kit.Database));
 

@@ -107,6 +107,9 @@ public sealed class PartnerOutageTests
         Assert.Contains("external_investment_integrations_enabled", dead.GetProperty("lastError").GetString());
         Assert.Equal(0, (await fake.GetCallsAsync()).PartnerInvestments.Attempts);
         Assert.Equal("executing", (await kit.InvestmentAsync(id)).GetProperty("status").GetString());
+        // Checked before the debit: the investor's money is not taken to wait in custody while integrations are off.
+        Assert.Equal(0, await kit.TransfersWithReferenceAsync($"investment:{id:N}:debit"));
+        Assert.Equal(InvestmentKit.AliceFunds, await kit.AlicePostedAsync());
 
         // A product without a partner calls nobody: the flag does not concern it.
         var own = await kit.ExecuteAsync(await kit.InvestAsync(ownProduct, 1_000));

@@ -50,7 +50,7 @@ public sealed class PartnerSecretsTests
         // New credentials: the fake accepts only these from now on, so the execution below proves they were the ones used.
         await fake.ResetAsync();
         await fake.AddPartnerCredentialsAsync(NewApiKey, NewSecret);
-        await Keep(InvestmentKit.PutWithKeyAsync(kit.Admin, $"/api/v1/investment/partners/{partner}/credentials", new { apiKey = NewApiKey, secret = NewSecret }),
+        await Keep(kit.Admin.PostJsonAsync($"/api/v1/investment/partners/{partner}/credentials", new { apiKey = NewApiKey, secret = NewSecret }),
             HttpStatusCode.OK);
         await Keep(kit.Admin.GetAsync($"/api/v1/investment/partners/{partner}"), HttpStatusCode.OK);
         await Keep(kit.Admin.GetAsync("/api/v1/investment/partners"), HttpStatusCode.OK);

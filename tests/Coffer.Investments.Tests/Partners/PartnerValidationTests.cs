@@ -43,7 +43,7 @@ public sealed class PartnerValidationTests
             Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync("/api/v1/investment/partners", Partner("https://other.example.com/"))).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/investment/partners")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/api/v1/investment/partners/{partner}")).StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await InvestmentKit.PutWithKeyAsync(client, $"/api/v1/investment/partners/{partner}/credentials",
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync($"/api/v1/investment/partners/{partner}/credentials",
                 new { apiKey = "pk_live_mallory", secret = "sk_live_mallory" })).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync($"/api/v1/investment/partners/{partner}/status",
                 new { status = "suspended" })).StatusCode);

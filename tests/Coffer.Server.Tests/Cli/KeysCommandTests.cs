@@ -67,8 +67,9 @@ public sealed class KeysCommandTests
 
         Assert.Equal(0, exitCode);
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["token vault: re-encrypted 1 value(s).", "partner credentials: re-encrypted 2 value(s).",
-            "Re-encrypted 3 value(s) under data key version 2."], lines);
+        // The investment module's own rotation runs too (no partners here: 0), then the test's column.
+        Assert.Equal(["token vault: re-encrypted 1 value(s).", "partner credentials: re-encrypted 0 value(s).",
+            "test sealed column: re-encrypted 2 value(s).", "Re-encrypted 3 value(s) under data key version 2."], lines);
         var encryption = after.Services.GetRequiredService<FieldEncryption>();
         Assert.All(column.Rows, row => Assert.False(encryption.NeedsRotation(row.Sealed)));
         Assert.Equal("api-key-two", encryption.Decrypt(column.Rows[1].Sealed, InMemorySealedColumn.AssociatedData("partner-2")));
@@ -119,7 +120,7 @@ internal sealed class InMemorySealedColumn
 /// <summary>The test double a module would write over its table: re-seals the rows not under the active key.</summary>
 internal sealed class InMemorySealedRotation(InMemorySealedColumn column, FieldEncryption encryption) : ISealedValueRotation
 {
-    public string Name => "partner credentials";
+    public string Name => "test sealed column";
 
     public Task<int> CountNeedingRotationAsync(CancellationToken cancellationToken) =>
         Task.FromResult(column.Rows.Count(row => encryption.NeedsRotation(row.Sealed)));
