@@ -1,5 +1,6 @@
 using Coffer.Investments.Dividends;
 using Coffer.Investments.Investing;
+using Coffer.Investments.Observability;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
 using Coffer.Platform.FeatureFlags;
@@ -24,6 +25,7 @@ public static class InvestmentsModule
         services.AddSingleton(sp => InvestmentSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<PartnerCredentials>();
         services.AddSingleton<InvestmentStore>();
+        services.AddSingleton<InvestmentMetrics>();
         services.AddScoped<PartnerGateway>();
         services.AddSealedValueRotation<PartnerCredentialRotation>();
         services.AddJobHandler<ExecuteInvestmentJob>(ExecuteInvestmentJob.JobType);

@@ -1,4 +1,5 @@
 using Coffer.Investments.Investing;
+using Coffer.Investments.Observability;
 using Coffer.Investments.Products;
 using Coffer.Ledger.Contracts;
 using Coffer.Ledger.Money;
@@ -20,7 +21,8 @@ namespace Coffer.Investments.Dividends;
 /// <item>Completion: <c>completed</c>, with the paid, pending and failed tallies as the job's result.</item>
 /// </list>
 /// </summary>
-internal sealed class DistributeDividendJob(IMoneyMover money, AuditTrail audit, RecordClock clock, InvestmentSettings settings) : IJobHandler
+internal sealed class DistributeDividendJob(
+    IMoneyMover money, AuditTrail audit, RecordClock clock, InvestmentSettings settings, InvestmentMetrics metrics) : IJobHandler
 {
     public const string JobType = "distribute-dividend";
 
@@ -128,12 +130,14 @@ internal sealed class DistributeDividendJob(IMoneyMover money, AuditTrail audit,
             var reference = moved.Failure.Extensions.GetValueOrDefault("reference") as string;
             var refused = payouts.FirstOrDefault(p => p.LedgerReference == reference)
                 ?? throw new InvalidOperationException($"The ledger refused a dividend chunk without naming the payout: {moved.Failure.Code}.");
+            metrics.OnCommitFailedPayout(job.Session);
             await job.Session.CommitAsync(
                 [DividendPayout.Settle(refused, PayoutStatuses.Failed, null, $"{moved.Failure.Code}: {moved.Failure.Detail}", now)],
                 cancellationToken);
             return true;
         }
         var settled = payouts.Zip(moved.Value!).Select(pair => DividendPayout.Settle(pair.First, PayoutStatuses.Paid, pair.Second.TransferId, null, now));
+        metrics.OnCommitPaid(job.Session, payouts.Count, payouts.Sum(p => p.Amount), distribution.Currency);
         audit.Record(job.TenantId, "dividend.paid", "dividend_distribution", distribution.Id.ToString(), before: null,
             after: new { payouts = payouts.Count, amount = payouts.Sum(p => p.Amount), distribution.Currency });
         await job.Session.CommitAsync([.. settled], cancellationToken);

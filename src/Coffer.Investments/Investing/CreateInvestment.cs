@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Coffer.Investments.Observability;
 using Coffer.Investments.Products;
 using Coffer.Ledger.Contracts;
 using Coffer.Ledger.Money;
@@ -24,7 +25,7 @@ internal static class CreateInvestment
 
     public static async Task<Results<Created<InvestmentResponse>, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal user, DbSession session, IMoneyMover money, RecordClock clock, AuditTrail audit,
-        HttpContext http, CancellationToken cancellationToken)
+        InvestmentMetrics metrics, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var productId = errors.Required("productId", request.ProductId) ?? Guid.Empty;
@@ -72,6 +73,7 @@ internal static class CreateInvestment
         };
         session.Defer(Investment.Insert(investment));
         var response = InvestmentResponse.From(investment);
+        metrics.OnCommit(session, "created");
         audit.Record(caller.Tenant, "investment.created", "investment", id.ToString(), before: null, after: response);
         return TypedResults.Created($"/api/v1/investment/investments/{id}", response);
     }

@@ -1,3 +1,4 @@
+using Coffer.Investments.Observability;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
 using Coffer.Ledger.Contracts;
@@ -26,7 +27,8 @@ namespace Coffer.Investments.Investing;
 /// </list>
 /// </summary>
 internal sealed class ExecuteInvestmentJob(
-    InvestmentStore store, IMoneyMover money, PartnerGateway partners, Tokenizer tokenizer, AuditTrail audit, RecordClock clock)
+    InvestmentStore store, IMoneyMover money, PartnerGateway partners, Tokenizer tokenizer, AuditTrail audit, RecordClock clock,
+    InvestmentMetrics metrics)
     : IJobHandler
 {
     public const string JobType = "execute-investment";
@@ -70,6 +72,7 @@ internal sealed class ExecuteInvestmentJob(
             var token = tokenizer.Tokenize(job.TenantId, PartnerReferenceTokenKind, receipt.PartnerReference).Token;
             var activate = Investment.Activate(locked, token, now);
             (locked.Status, locked.PartnerReferenceToken, locked.ExecutedAt, locked.UpdatedAt) = (InvestmentStatuses.Active, token, now, now);
+            metrics.OnCommit(job.Session, "activated");
             audit.Record(job.TenantId, "investment.activated", "investment", locked.Id.ToString(), before: null, after: InvestmentResponse.From(locked));
             await job.CompleteAsync(Settled(locked), [activate], cancellationToken);
             return null;
@@ -84,6 +87,7 @@ internal sealed class ExecuteInvestmentJob(
         }
         var fail = Investment.Fail(locked, answer.Refusal!, now);
         (locked.Status, locked.FailureReason, locked.UpdatedAt) = (InvestmentStatuses.Failed, answer.Refusal, now);
+        metrics.OnCommit(job.Session, "failed");
         audit.Record(job.TenantId, "investment.failed", "investment", locked.Id.ToString(), before: null,
             after: new { investment = InvestmentResponse.From(locked), compensationTransferId = compensation.Value![0].TransferId });
         await job.CompleteAsync(Settled(locked), [fail], cancellationToken);
@@ -109,7 +113,8 @@ internal sealed class ExecuteInvestmentJob(
         {
             var refused = Investment.Fail(locked, partnerRefusal, now);
             (locked.Status, locked.FailureReason, locked.UpdatedAt) = (InvestmentStatuses.Failed, partnerRefusal, now);
-            audit.Record(job.TenantId, "investment.failed", "investment", locked.Id.ToString(), before: null, after: InvestmentResponse.From(locked));
+            metrics.OnCommit(job.Session, "failed");
+        audit.Record(job.TenantId, "investment.failed", "investment", locked.Id.ToString(), before: null, after: InvestmentResponse.From(locked));
             await job.CompleteAsync(Settled(locked), [refused], cancellationToken);
             return Settled(locked);
         }
@@ -122,7 +127,8 @@ internal sealed class ExecuteInvestmentJob(
             var reason = $"The wallet could not be debited: {debit.Failure.Code} ({debit.Failure.Detail})";
             var fail = Investment.Fail(locked, reason, now);
             (locked.Status, locked.FailureReason, locked.UpdatedAt) = (InvestmentStatuses.Failed, reason, now);
-            audit.Record(job.TenantId, "investment.failed", "investment", locked.Id.ToString(), before: null, after: InvestmentResponse.From(locked));
+            metrics.OnCommit(job.Session, "failed");
+        audit.Record(job.TenantId, "investment.failed", "investment", locked.Id.ToString(), before: null, after: InvestmentResponse.From(locked));
             await job.CompleteAsync(Settled(locked), [fail], cancellationToken);
             return Settled(locked);
         }
@@ -130,6 +136,7 @@ internal sealed class ExecuteInvestmentJob(
         {
             var activate = Investment.Activate(locked, null, now);
             (locked.Status, locked.ExecutedAt, locked.UpdatedAt) = (InvestmentStatuses.Active, now, now);
+            metrics.OnCommit(job.Session, "activated");
             audit.Record(job.TenantId, "investment.activated", "investment", locked.Id.ToString(), before: null,
                 after: new { investment = InvestmentResponse.From(locked), debitTransferId = debit.Value![0].TransferId });
             await job.CompleteAsync(Settled(locked), [activate], cancellationToken);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Coffer.Investments.Observability;
 using Coffer.Platform.Audit;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Idempotency;
@@ -25,21 +26,22 @@ internal static class QueueInvestmentWork
 
     public static Task<Results<Accepted<QueuedWork>, ProblemHttpResult>> Execute(
         Guid id, Request? request, ClaimsPrincipal user, DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit,
-        HttpContext http, CancellationToken cancellationToken) =>
-        QueueAsync(id, InvestmentStatuses.Pending, InvestmentStatuses.Executing, ExecuteInvestmentJob.JobType, "investment.execution_queued",
+        InvestmentMetrics metrics, HttpContext http, CancellationToken cancellationToken) =>
+        QueueAsync(id, InvestmentStatuses.Pending, InvestmentStatuses.Executing, ExecuteInvestmentJob.JobType, "execution_queued",
             "Execution queued: the wallet is debited into the product's custody by the job, then the partner (if any) is called.",
-            request, user, session, jobs, clock, audit, http, cancellationToken);
+            request, user, session, jobs, clock, audit, metrics, http, cancellationToken);
 
     public static Task<Results<Accepted<QueuedWork>, ProblemHttpResult>> Redeem(
         Guid id, Request? request, ClaimsPrincipal user, DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit,
-        HttpContext http, CancellationToken cancellationToken) =>
-        QueueAsync(id, InvestmentStatuses.Active, InvestmentStatuses.Redeeming, RedeemInvestmentJob.JobType, "investment.redemption_queued",
+        InvestmentMetrics metrics, HttpContext http, CancellationToken cancellationToken) =>
+        QueueAsync(id, InvestmentStatuses.Active, InvestmentStatuses.Redeeming, RedeemInvestmentJob.JobType, "redemption_queued",
             "Redemption queued: the principal and the accrued return are paid back to the wallet by the job.",
-            request, user, session, jobs, clock, audit, http, cancellationToken);
+            request, user, session, jobs, clock, audit, metrics, http, cancellationToken);
 
     private static async Task<Results<Accepted<QueuedWork>, ProblemHttpResult>> QueueAsync(
-        Guid id, string from, string to, string jobType, string auditAction, string message, Request? request, ClaimsPrincipal user,
-        DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit, HttpContext http, CancellationToken cancellationToken)
+        Guid id, string from, string to, string jobType, string lifecycleEvent, string message, Request? request, ClaimsPrincipal user,
+        DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit, InvestmentMetrics metrics, HttpContext http,
+        CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
         var investment = (await session.QueryAsync(Investment.Find(caller.Tenant, id), Investment.Read, cancellationToken)).SingleOrDefault();
@@ -62,7 +64,8 @@ internal static class QueueInvestmentWork
             // Another request moved it between our read and our update (it held the row until its commit).
             return InvestmentFailures.InvalidTransition("investment", from, to).ToProblem(http);
         }
-        audit.Record(caller.Tenant, auditAction, "investment", id.ToString(), before: new { status = from }, after: new { status = to, jobId });
+        metrics.OnCommit(session, lifecycleEvent);
+        audit.Record(caller.Tenant, $"investment.{lifecycleEvent}", "investment", id.ToString(), before: new { status = from }, after: new { status = to, jobId });
         var header = http.Request.Headers[IdempotencySettings.HeaderName].ToString();
         var key = header.Length > 0 ? header : request?.IdempotencyKey ?? "";
         return TypedResults.Accepted($"/api/v1/jobs/{jobId}", new QueuedWork(jobId, JobStatus.Queued, investment.Reference, key, message));

@@ -1,3 +1,4 @@
+using Coffer.Investments.Observability;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
 using Coffer.Ledger.Contracts;
@@ -14,7 +15,8 @@ namespace Coffer.Investments.Investing;
 /// carry references derived from the investment, so a re-run never pays twice.
 /// </summary>
 internal sealed class RedeemInvestmentJob(
-    InvestmentStore store, IMoneyMover money, PartnerGateway partners, AuditTrail audit, RecordClock clock) : IJobHandler
+    InvestmentStore store, IMoneyMover money, PartnerGateway partners, AuditTrail audit, RecordClock clock,
+    InvestmentMetrics metrics) : IJobHandler
 {
     public const string JobType = "redeem-investment";
 
@@ -62,6 +64,7 @@ internal sealed class RedeemInvestmentJob(
         var now = clock.Now();
         var redeem = Investment.Redeem(locked, accrued, now);
         (locked.Status, locked.ReturnPaid, locked.RedeemedAt, locked.UpdatedAt) = (InvestmentStatuses.Redeemed, accrued, now, now);
+        metrics.OnCommit(job.Session, "redeemed");
         audit.Record(job.TenantId, "investment.redeemed", "investment", locked.Id.ToString(), before: null,
             after: new { investment = InvestmentResponse.From(locked), transfers = paid.Value!.Select(m => m.TransferId) });
         var result = new { investmentId = locked.Id, status = locked.Status, principal = locked.Amount, accruedReturn = accrued };
