@@ -179,19 +179,18 @@ internal static class PartnerEndpoints
         return url.EndsWith('/') ? url : url + "/";
     }
 
-    /// <summary>The partner's account number for Coffer's settlement: 6 to 34 letters and digits (spaces and dashes allowed).</summary>
+    /// <summary>The partner's account number for Coffer's settlement, when given (<see cref="AccountNumbers"/>).</summary>
     private static string? AccountNumber(ValidationErrors errors, string? value)
     {
         if (value is null)
         {
             return null;
         }
-        var compact = value.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (compact.Length is < 6 or > 34 || !compact.All(char.IsAsciiLetterOrDigit))
+        var number = AccountNumbers.Normalize(value);
+        if (number is null)
         {
-            errors.Add("settlementAccountNumber", "6 to 34 letters and digits (spaces and dashes allowed).");
-            return null;
+            errors.Add("settlementAccountNumber", AccountNumbers.Rule);
         }
-        return compact.ToUpperInvariant();
+        return number;
     }
 }

@@ -102,7 +102,7 @@ internal static class RequestWithdrawal
             new WithdrawalAccepted(withdrawalId, withdrawal.JobId, WithdrawalStatuses.Queued));
     }
 
-    /// <summary>A bank account number or IBAN: 6 to 34 letters and digits, spaces and dashes allowed between them.</summary>
+    /// <summary>A bank account number or IBAN (<see cref="AccountNumbers"/>).</summary>
     private static string? ValidAccountNumber(ValidationErrors errors, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -110,12 +110,11 @@ internal static class RequestWithdrawal
             errors.Add("destination.accountNumber", "Required.");
             return null;
         }
-        var compact = value.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (compact.Length is < 6 or > 34 || !compact.All(char.IsAsciiLetterOrDigit))
+        var number = AccountNumbers.Normalize(value);
+        if (number is null)
         {
-            errors.Add("destination.accountNumber", "6 to 34 letters and digits (spaces and dashes allowed).");
-            return null;
+            errors.Add("destination.accountNumber", AccountNumbers.Rule);
         }
-        return compact.ToUpperInvariant();
+        return number;
     }
 }
