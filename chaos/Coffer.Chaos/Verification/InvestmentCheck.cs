@@ -103,7 +103,7 @@ internal static class InvestmentCheck
             var tally = snapshot.Reference($"investment:{row.Id:N}:{step}");
             if (tally.Count != count || (count == 1 && tally.Amount != amount))
             {
-                var kind = tally.Count > count ? FindingKinds.Duplicated : Name;
+                var kind = tally.Count > Math.Max(count, 1) ? FindingKinds.Duplicated : Name; // twice under one reference: duplicated
                 findings.Add(kind, $"investment {row.Id} ({row.Status}, {row.Amount}): {tally.Count} {step} transfer(s) of {tally.Amount}, expected {count}");
             }
         }
@@ -168,7 +168,7 @@ internal static class InvestmentCheck
                 var expected = payout.Status == "paid" ? 1 : 0;
                 if (tally.Count != expected || (expected == 1 && tally.Amount != payout.Amount))
                 {
-                    findings.Add(tally.Count > expected ? FindingKinds.Duplicated : Name,
+                    findings.Add(tally.Count > 1 ? FindingKinds.Duplicated : Name,
                         $"payout of distribution {row.Id} to investment {payout.InvestmentId} ({payout.Status}, {payout.Amount}): {tally.Count} ledger transfer(s) of {tally.Amount}");
                 }
             }
@@ -176,7 +176,7 @@ internal static class InvestmentCheck
         var payoutReferences = snapshot.Payouts.Select(p => $"dividend:{p.DistributionId:N}:{p.InvestmentId:N}").ToHashSet(StringComparer.Ordinal);
         foreach (var (reference, tally) in snapshot.References.Where(r => r.Key.StartsWith("dividend:", StringComparison.Ordinal) && !payoutReferences.Contains(r.Key)))
         {
-            findings.Add(FindingKinds.Duplicated, $"{tally.Count} dividend transfer(s) {reference} of {tally.Amount} without a payout");
+            findings.Add(tally.Count > 1 ? FindingKinds.Duplicated : Name, $"{tally.Count} dividend transfer(s) {reference} of {tally.Amount} without a payout");
         }
     }
 
