@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One benchmark scenario from nothing to a comparison table:
 #
-#   bench/run.sh [postgres|sqlite] [--scenario transfers|hot|batch|mixed] [--connections C] [--duration 30]
+#   bench/run.sh [postgres|sqlite] [--scenario transfers|hot|batch|mixed|invest] [--connections C] [--duration 30]
 #                [--warmup 15] [--accounts N] [--batch-size 100] [--mix get-account=40,get-entries=20,...]
 #                [--hot] [--no-pgbench] [--skip-build] [--port 5080] [--threads 2] [--profile]
 #   bench/run.sh [postgres|sqlite] --jobs [--transport database|rabbitmq] [--job-count 20000] [--skip-build]
@@ -25,6 +25,13 @@
 #              get-entries=20,get-transfer=20,post-transfer=20); per-kind and overall rates and latencies.
 #              pgbench: bench/pgbench/get-account.sql, get-entries.sql, get-transfer.sql and transfer.sql with the
 #              same weights (-f script@weight). 64 connections, 1,000 wallets by default.
+#   invest     an open investment product and --accounts funded investor wallets; each connection places an investment
+#              (POST /api/v1/investment/investments) and executes it (POST .../execute, 202 + job execute-investment),
+#              alternately. Reports both requests' rates and latencies, investments executed per second and the latency
+#              from the 202 to the job's success; then one product-level dividend over every active investment (job
+#              distribute-dividend), timed from its 202 to `completed` (payouts/s), its tallies and payouts checked.
+#              No pgbench: the execution is a 202, a queued job and its own transactions, with no single-statement twin.
+#              16 connections, 1,000 wallets by default.
 # --jobs: the jobs scenario instead of transfers. After the same build, database and migration, the load generator's
 # `jobs` verb hosts the server in its own process (with a no-op job type, and the server's GC settings), enqueues
 # --job-count jobs and reports jobs per second from the first enqueue to the last committed success, plus the latency
@@ -101,7 +108,8 @@ case $scenario in
   transfers|hot|transfers-hot|mixed) connections=${connections:-64}; accounts=${accounts:-1000} ;;
   # Each connection draws its batches from its own share of the wallets (accounts / connections >= 2 x batch size).
   batch) connections=${connections:-16}; accounts=${accounts:-10000} ;;
-  *) die "--scenario is transfers, hot, batch or mixed, not '$scenario'" ;;
+  invest) connections=${connections:-16}; accounts=${accounts:-1000}; run_pgbench=false ;;
+  *) die "--scenario is transfers, hot, batch, mixed or invest, not '$scenario'" ;;
 esac
 [[ $scenario == hot ]] && scenario=transfers-hot   # the name results have always had
 label=$provider
@@ -121,6 +129,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 export Coffer__DataDirectory=$run_dir/data
 # One operator token drives the whole load: lift its per-principal limits (the benchmark measures the ledger).
 export Coffer__RateLimits__Policies__writes__Permits=1000000000 Coffer__RateLimits__Policies__reads__Permits=1000000000
+# The investment module's hourly policies (SEEDS §A: 10, 5, 10, 5 per user) likewise; their names have hyphens, which
+# bash cannot export, so they go to the server through env(1).
+server_env=()
+for policy in investment-products investments investment-execute dividends; do
+  server_env+=("Coffer__RateLimits__Policies__${policy}__Permits=1000000000")
+done
 mkdir -p "$Coffer__DataDirectory"
 
 pg_host=127.0.0.1 pg_port=5432 pg_db=coffer_bench
@@ -235,9 +249,11 @@ fi
 # --------------------------------------------------------------- server
 section "Migrating and starting the server"
 dotnet "$server_dll" migrate up
-dotnet "$server_dll" token --sub bench-ops --tenant bench --role operator --ttl-minutes 240 >"$Coffer__DataDirectory/operator.jwt"
+token_roles=(--role operator)
+[[ $scenario == invest ]] && token_roles+=(--role admin)   # the invest scenario creates and opens its product
+dotnet "$server_dll" token --sub bench-ops --tenant bench "${token_roles[@]}" --ttl-minutes 240 >"$Coffer__DataDirectory/operator.jwt"
 $profile && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-dotnet "$server_dll" serve --urls "$url" >"$run_dir/server.log" 2>&1 &
+env "${server_env[@]}" dotnet "$server_dll" serve --urls "$url" >"$run_dir/server.log" 2>&1 &
 unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute
 server_pid=$!
 wait_until 60 curl -fsS "$url/health/ready" || { tail -30 "$run_dir/server.log"; die "the server did not become ready at $url"; }
@@ -250,6 +266,7 @@ case $scenario in
   transfers-hot) section "Coffer: POST /api/v1/transfers, one hot wallet" ;;
   batch) section "Coffer: POST /api/v1/transfers/batch, $batch_size transfers per request" ;;
   mixed) section "Coffer: mixed reads and transfers ($mix)" ;;
+  invest) section "Coffer: investments placed and executed, then one dividend over all of them" ;;
 esac
 # How the 2 cores split between server, PostgreSQL, generator and everything else, every 5 s.
 top -b -c -d 5 -n $(( (warmup + duration) / 5 + 3 )) -w 200 2>/dev/null |
@@ -342,6 +359,8 @@ SQL
       | tee "$run_dir/pgbench.txt" || pgbench_exit=$?
   rm -rf "$run_dir/pgbench-logs"
   (( pgbench_exit == 0 )) || warn "pgbench failed with exit code $pgbench_exit"
+elif [[ $scenario == invest ]]; then
+  info "pgbench: none for invest (a 202, a queued job and its own transactions: no single-statement twin; docs/performance.md)"
 elif [[ $provider == sqlite ]]; then
   info "pgbench: none for sqlite (pgbench drives PostgreSQL; the embedded profile has no raw-SQL twin here)"
 fi

@@ -57,6 +57,7 @@ internal static class ChaosRun
             DeadJobs = verified.DeadJobs,
             DeadJobsReplayed = verified.DeadJobsReplayed,
             OperatorVerbs = verified.OperatorVerbs,
+            Investments = verified.Investments,
             Findings = verified.Findings,
             SetupTime = setup.Elapsed,
             WorkloadTime = workload.Elapsed,
@@ -142,16 +143,19 @@ internal static class ChaosRun
         ClientAnswersCheck.Check(records, findings);
         DurabilityCheck.Check(records, parties, snapshot, findings);
         ExactlyOnceCheck.Check(options.Seed, records, snapshot, findings);
-        await BalanceModelCheck.CheckAsync(server, parties, BalanceModel.Expect(records, parties, snapshot.Withdrawals), findings);
+        var investments = await InvestmentSnapshot.ReadAsync(owner);
+        var investmentSummary = InvestmentCheck.Check(records, investments, findings);
+        await BalanceModelCheck.CheckAsync(server, parties, BalanceModel.Expect(records, parties, snapshot.Withdrawals, investments), findings);
         await LedgerInvariants.CheckAsync(owner, findings);
         ProviderCheck.Check(await cluster.Provider.GetCallsAsync(), snapshot, findings);
         var verbs = await OperatorVerbsCheck.CheckAsync(cluster, findings);
         log($"checks done: {findings.All.Count} finding(s)");
         return new CheckOutcome(findings, snapshot.Withdrawals.Values.GroupBy(w => w.Status).ToDictionary(g => g.Key, g => g.Count()),
-            deadJobs.Count, replayed, verbs);
+            deadJobs.Count, replayed, verbs, investmentSummary);
     }
 
     /// <summary>What the checks found, and what the report shows of how the run settled.</summary>
     private sealed record CheckOutcome(
-        Findings Findings, IReadOnlyDictionary<string, int> WithdrawalStatuses, int DeadJobs, int DeadJobsReplayed, string OperatorVerbs);
+        Findings Findings, IReadOnlyDictionary<string, int> WithdrawalStatuses, int DeadJobs, int DeadJobsReplayed, string OperatorVerbs,
+        string Investments);
 }

@@ -48,6 +48,19 @@ public sealed class InjectedBugTests(ITestOutputHelper output)
         Assert.Contains(report.Findings.All, f => f.Check == "reconciliation");
     }
 
+    [Fact(Timeout = 150_000)]
+    public async Task AnInvestmentStuckAndAPayoutUnmarked_AreInvestmentFindings()
+    {
+        var report = await RunWithAsync(new UnsettledInvestment());
+
+        Assert.False(report.Passed);
+        Assert.Equal((0, 0), (report.Findings.Lost, report.Findings.Duplicated));
+        var investments = report.Findings.All.Where(f => f.Check == "investments").Select(f => f.Detail).ToList();
+        Assert.Contains(investments, d => d.Contains("stuck in redeeming", StringComparison.Ordinal));
+        Assert.Contains(investments, d => d.Contains("payout(s) not paid", StringComparison.Ordinal));
+        Assert.Contains(report.Findings.All, f => f.Check == "balance model");
+    }
+
     private Task<ChaosReport> RunWithAsync(InjectedBug bug) =>
         TestRuns.RunAsync(new ChaosOptions { Seed = TestRuns.Seed(), Duration = Workload, InjectFaults = false, Bug = bug }, output);
 }

@@ -32,14 +32,23 @@ public sealed class ScheduleTests
     }
 
     [Fact]
-    public void ThePlan_FundsEveryWalletFirst_StaysInsideEachTenant_AndReplaysOnlyEarlierOperations()
+    public void ThePlan_FundsEveryWalletFirst_StaysInsideEachTenant_ReplaysAndRedeemsOnlyEarlierOperations()
     {
         var plan = WorkloadPlan.Create(11, Wallets, 2_000);
 
         Assert.All(plan.Take(Wallets.Count), (operation, i) =>
             Assert.Equal((OperationKind.Deposit, i, WorkloadPlan.FundingAmount), (operation.Kind, operation.To, operation.Amount)));
-        Assert.All(plan.Where(o => o.From >= 0), o => Assert.Equal(Wallets[o.From].Tenant, Wallets[o.To].Tenant));
-        Assert.All(plan.Where(o => o.From >= 0), o => Assert.NotEqual(o.From, o.To));
+        var pairs = plan.Where(o => o.From >= 0 && o.To >= 0).ToList();
+        Assert.All(pairs, o => Assert.Equal(Wallets[o.From].Tenant, Wallets[o.To].Tenant));
+        Assert.All(pairs, o => Assert.NotEqual(o.From, o.To));
+        Assert.All(plan.Where(o => o.Kind is OperationKind.Invest or OperationKind.Dividend), o =>
+            Assert.Equal((true, -1), (o.From >= 0, o.To)));
+        Assert.All(plan.Where(o => o.Kind == OperationKind.Invest), o =>
+            Assert.InRange(o.Amount, ChaosParties.ProductMinAmount, ChaosParties.ProductMaxAmount));
+        var redemptions = plan.Where(o => o.Kind == OperationKind.Redeem).ToList();
+        Assert.All(redemptions, o =>
+            Assert.True(o.ReplayOf < o.Number && plan[o.ReplayOf].Kind == OperationKind.Invest, $"{o} redeems {plan[o.ReplayOf]}"));
+        Assert.Equal(redemptions.Count, redemptions.Select(o => o.ReplayOf).Distinct().Count()); // each investment redeemed once at most
         Assert.All(plan.Where(o => o.Kind == OperationKind.Replay), o =>
             Assert.True(o.ReplayOf < o.Number && plan[o.ReplayOf].Kind != OperationKind.Replay, $"{o} replays {plan[o.ReplayOf]}"));
         Assert.All(plan.Where(o => o.Kind == OperationKind.HoldCapture), o => Assert.InRange(o.CaptureAmount, 1, o.Amount));

@@ -16,7 +16,8 @@ internal static class BenchCli
                       (transfers is the same verb with --scenario transfers.)
             --scenario S              transfers (POST /api/v1/transfers, uniform random pairs; the default), hot (one
                                       hot wallet on one side of every transfer), batch (POST /api/v1/transfers/batch),
-                                      mixed (reads and transfers in proportions)
+                                      mixed (reads and transfers in proportions), invest (place + execute investments,
+                                      then one product dividend over them; the token needs roles operator and admin)
             --url URL                 server base address (default http://127.0.0.1:5080)
             --token TOKEN | --token-file PATH   operator JWT of the tenant (coffer token --role operator)
             --connections C           concurrent connections and workers (default 64)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coffer.Bench.Investments;
 using Coffer.Bench.Reporting;
 using Coffer.Bench.Transfers;
 using Coffer.Bench.Workloads;
@@ -20,6 +21,10 @@ internal static class LoadCommand
         var ownerId = runId;
         var startedAt = DateTimeOffset.UtcNow;
         using var api = new CofferApi(options.Url, options.Token, options.Connections, TimeSpan.FromSeconds(options.TimeoutSeconds));
+        if (options.Scenario == Scenario.Invest)
+        {
+            return await InvestCommand.RunAsync(options, api, runId, startedAt, cancel.Token);
+        }
 
         Console.Error.WriteLine($"run {runId}: seeding {options.Accounts} wallets at {options.Url}");
         var seeded = await Seeder.SeedAsync(api, options, ownerId, cancel.Token);

@@ -16,6 +16,9 @@ internal enum Scenario
 
     /// <summary>Reads (balance, statement page, transfer) and single transfers in configurable proportions.</summary>
     Mixed,
+
+    /// <summary>Investments placed and executed (job execute-investment), then one dividend fanned out over all of them.</summary>
+    Invest,
 }
 
 internal static class Scenarios
@@ -27,6 +30,7 @@ internal static class Scenarios
         Scenario.Hot => "transfers-hot",
         Scenario.Batch => "batch",
         Scenario.Mixed => "mixed",
+        Scenario.Invest => "invest",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
@@ -36,6 +40,7 @@ internal static class Scenarios
         "hot" or "transfers-hot" => Scenario.Hot,
         "batch" => Scenario.Batch,
         "mixed" => Scenario.Mixed,
-        _ => throw new UsageException($"--scenario is transfers, hot, batch or mixed, not '{name}'."),
+        "invest" => Scenario.Invest,
+        _ => throw new UsageException($"--scenario is transfers, hot, batch, mixed or invest, not '{name}'."),
     };
 }

@@ -52,7 +52,7 @@ internal sealed record RunReport
 {
     public required string Kind { get; init; }               // "coffer" or "pgbench"
     public required string Label { get; init; }
-    public required string Scenario { get; init; }           // "transfers", "transfers-hot", "batch" or "mixed"
+    public required string Scenario { get; init; }           // "transfers", "transfers-hot", "batch", "mixed" or "invest"
     public required DateTimeOffset StartedAtUtc { get; init; }
     public required int Connections { get; init; }
     public required int DurationSeconds { get; init; }
@@ -75,6 +75,8 @@ internal sealed record RunReport
     public required SortedDictionary<string, long> Outcomes { get; init; }
     public ResourceSummary? Resources { get; init; }
     public IReadOnlyList<long>? RatePerSecond { get; init; }
+    /// <summary>The invest scenario's execution and dividend figures.</summary>
+    public Investments.InvestmentFigures? Investments { get; init; }
     public object? Verification { get; init; }
     public bool? VerificationPassed { get; init; }
     public string? MachineLoad { get; init; }
@@ -109,6 +111,10 @@ internal sealed record RunReport
         foreach (var operation in Operations ?? [])
         {
             text.AppendLine(inv, $"  {operation.Kind,-14} {operation.PerSecond,9:0.0}/s  p50 {operation.Latency.P50Ms:0.00} ms  p95 {operation.Latency.P95Ms:0.00}  p99 {operation.Latency.P99Ms:0.00}  errors {operation.Errors}");
+        }
+        foreach (var line in Investments is { } figures ? Coffer.Bench.Investments.InvestReport.Lines(figures) : [])
+        {
+            text.AppendLine(line);
         }
         text.AppendLine(inv, $"errors       {Errors} ({ErrorRate:0.000%})");
         foreach (var (outcome, count) in Outcomes)

@@ -124,6 +124,41 @@ internal sealed class CofferApi : IDisposable
         return counts;
     }
 
+    /// <summary>
+    /// A POST under load with a hand-built JSON body: the status, for a failure the problem code, and for a success the
+    /// GUID properties named in <paramref name="read"/> (e.g. <c>id</c>, <c>jobId</c>) with the time the answer arrived.
+    /// </summary>
+    public async Task<(ApiOutcome Outcome, IReadOnlyDictionary<string, Guid> Ids)> PostForIdsAsync(
+        string path, string body, string key, IReadOnlyList<string> read, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Utf8Json(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return (await FailureAsync(response, cancellationToken), EmptyIds);
+        }
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        foreach (var name in read)
+        {
+            if (document.RootElement.TryGetProperty(name, out var value) && value.TryGetGuid(out var id))
+            {
+                ids[name] = id;
+            }
+        }
+        return (new ApiOutcome((int)response.StatusCode, null), ids);
+    }
+
+    private static readonly IReadOnlyDictionary<string, Guid> EmptyIds = new Dictionary<string, Guid>();
+
+    /// <summary>A POST outside the measured window (setup, the dividend): the body as <typeparamref name="T"/>, any failure thrown.</summary>
+    public Task<T> PostJsonAsync<T>(string path, object payload, string key, CancellationToken cancellationToken) =>
+        PostAsync<T>(path, payload, key, cancellationToken);
+
+    /// <summary>A GET outside the measured window: the body as <typeparamref name="T"/>, any failure thrown.</summary>
+    public Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken) => GetAsync<T>(path, cancellationToken);
+
     private async Task<T> PostAsync<T>(string path, object payload, string key, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent(payload) };
@@ -196,7 +231,7 @@ internal sealed class CofferApi : IDisposable
 
 internal sealed record Page<T>(List<T> Items, string? NextCursor);
 
-internal sealed record AccountDto(Guid Id, string? OwnerId, string Currency, string Kind, BalanceDto Balance, TotalsDto Totals);
+internal sealed record AccountDto(Guid Id, string? OwnerId, string Currency, string Kind, BalanceDto Balance, TotalsDto Totals, string? SystemCode = null);
 
 internal sealed record BalanceDto(long Posted, long Pending, long Available);
 

@@ -81,7 +81,7 @@ internal static class Verifier
     }
 
     /// <summary>Σ debits − Σ credits over every wallet and system account of the tenant: 0 in a double-entry ledger.</summary>
-    private static async Task<(long Posted, long Pending)> TenantDifferencesAsync(CofferApi api, CancellationToken cancellationToken)
+    public static async Task<(long Posted, long Pending)> TenantDifferencesAsync(CofferApi api, CancellationToken cancellationToken)
     {
         var accounts = (await api.ListAccountsAsync("wallet", null, cancellationToken))
             .Concat(await api.ListAccountsAsync("system", null, cancellationToken)).ToList();

@@ -25,7 +25,9 @@ internal abstract class InjectedBug
         ForgottenIdempotencyKeys.BugName => new ForgottenIdempotencyKeys(),
         TamperedBalance.BugName => new TamperedBalance(),
         DeletedTransfer.BugName => new DeletedTransfer(),
+        UnsettledInvestment.BugName => new UnsettledInvestment(),
         _ => throw new ArgumentException(
-            $"Unknown bug '{name}': {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName} or {DeletedTransfer.BugName}.", nameof(name)),
+            $"Unknown bug '{name}': {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName}, {DeletedTransfer.BugName} or "
+            + $"{UnsettledInvestment.BugName}.", nameof(name)),
     };
 }

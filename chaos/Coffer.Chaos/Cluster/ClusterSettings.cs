@@ -34,6 +34,10 @@ internal static class ClusterSettings
             ["Coffer:RateLimits:Policies:writes:Permits"] = "100000000",
             ["Coffer:RateLimits:Policies:reads:Permits"] = "100000000",
             ["Coffer:RateLimits:Policies:admin:Permits"] = "100000000",
+            ["Coffer:RateLimits:Policies:investment-products:Permits"] = "100000000",
+            ["Coffer:RateLimits:Policies:investments:Permits"] = "100000000",
+            ["Coffer:RateLimits:Policies:investment-execute:Permits"] = "100000000",
+            ["Coffer:RateLimits:Policies:dividends:Permits"] = "100000000",
             // Every payout would log four lines of HttpClient and Polly information; the servers' output (kept up to 2 MB
             // each for a post-mortem) should hold the run's warnings and errors instead.
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",

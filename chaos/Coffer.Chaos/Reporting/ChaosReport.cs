@@ -16,6 +16,9 @@ internal sealed record ChaosReport
     public required int DeadJobs { get; init; }
     public required int DeadJobsReplayed { get; init; }
     public required string OperatorVerbs { get; init; }
+
+    /// <summary>How the investments and dividends settled (InvestmentCheck's counts).</summary>
+    public string Investments { get; init; } = "";
     public required Findings Findings { get; init; }
     public required TimeSpan SetupTime { get; init; }
     public required TimeSpan WorkloadTime { get; init; }

@@ -27,7 +27,8 @@ internal static class ReportTable
         text.AppendLine("client retries (same key, same body): "
             + (report.Retries.Count == 0 ? "none" : string.Join(", ", report.Retries.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value}"))));
         text.AppendLine($"withdrawals settled: {string.Join(", ", report.WithdrawalStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}; "
-            + $"dead payout jobs {report.DeadJobs}, replayed by the operator {report.DeadJobsReplayed}");
+            + $"dead jobs {report.DeadJobs}, replayed by the operator {report.DeadJobsReplayed}");
+        text.AppendLine(report.Investments);
         text.AppendLine($"operator verbs: {report.OperatorVerbs}");
         foreach (var sample in report.ServerErrorSamples.Take(ServerErrorsShown))
         {
@@ -84,7 +85,8 @@ internal static class ReportTable
         }
     }
 
-    private static readonly string[] StepOrder = ["deposit", "transfer", "hold", "hold capture", "hold void", "withdrawal"];
+    private static readonly string[] StepOrder =
+        ["deposit", "transfer", "hold", "hold capture", "hold void", "withdrawal", "investment", "execute", "redeem", "dividend"];
 
     private static string StepName(ApiRequest request) => request.Path switch
     {

@@ -12,12 +12,15 @@ internal sealed record ExpectedBalance(long Posted, long PendingDebits, long Pen
 /// The harness's own model of every wallet, built only from what its clients were told (acknowledged operations) and from the
 /// settled state of each acknowledged withdrawal: deposits credit, transfers move, a hold captured moves the captured part, a
 /// hold voided moves nothing, a hold left unresolved is pending, a withdrawal paid debits, refused moves nothing, and one
-/// still queued (its job dead) stays held.
+/// still queued (its job dead) stays held. An acknowledged investment debits its principal while active (its settled state,
+/// like a withdrawal's), returns it with the accrued return once redeemed and moves nothing when it failed; each dividend
+/// payout marked paid credits its wallet.
 /// </summary>
 internal static class BalanceModel
 {
     public static IReadOnlyDictionary<Guid, ExpectedBalance> Expect(
-        IReadOnlyList<OperationRecord> records, ChaosParties parties, IReadOnlyDictionary<Guid, WithdrawalRow> withdrawals)
+        IReadOnlyList<OperationRecord> records, ChaosParties parties, IReadOnlyDictionary<Guid, WithdrawalRow> withdrawals,
+        InvestmentSnapshot investments)
     {
         var posted = parties.Wallets.ToDictionary(w => w.Id, _ => 0L);
         var pendingOut = parties.Wallets.ToDictionary(w => w.Id, _ => 0L);
@@ -47,6 +50,17 @@ internal static class BalanceModel
                         pendingOut[from] += plan.Amount;
                     }
                     break;
+                case OperationKind.Invest:
+                    var investment = record.FirstOutcome!.Id("id") is { } investmentId ? investments.Investments.GetValueOrDefault(investmentId) : null;
+                    posted[from] += investment?.Status switch
+                    {
+                        "active" or "redeeming" => -investment.Amount,
+                        "redeemed" => investment.ReturnPaid ?? 0,
+                        _ => 0,
+                    };
+                    break;
+                case OperationKind.Redeem or OperationKind.Dividend:
+                    break; // their money is the investment's settled state and the payouts
                 default:
                     if (record.SecondOutcome?.Kind != OutcomeKind.Succeeded)
                     {
@@ -60,6 +74,10 @@ internal static class BalanceModel
                     }
                     break;
             }
+        }
+        foreach (var payout in investments.Payouts.Where(p => p.Status == "paid" && posted.ContainsKey(p.AccountId)))
+        {
+            posted[payout.AccountId] += payout.Amount;
         }
         return posted.ToDictionary(p => p.Key, p => new ExpectedBalance(p.Value, pendingOut[p.Key], pendingIn[p.Key]));
     }

@@ -20,6 +20,7 @@ internal static class DurabilityCheck
                 OperationKind.Deposit => TransferProblem(transfers, record, "deposit", null, parties.Wallets[plan.To].Id),
                 OperationKind.Transfer => TransferProblem(transfers, record, "transfer", parties.Wallets[plan.From].Id, parties.Wallets[plan.To].Id),
                 OperationKind.Withdrawal => WithdrawalProblem(snapshot, record, parties.Wallets[plan.From].Id),
+                OperationKind.Invest or OperationKind.Redeem or OperationKind.Dividend => null, // InvestmentCheck
                 _ => HoldProblem(snapshot, record),
             };
             if (problem is not null)

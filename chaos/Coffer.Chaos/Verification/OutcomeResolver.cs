@@ -32,6 +32,10 @@ internal static class OutcomeResolver
                 {
                     await executor.ResolveHoldAsync(record, random, CancellationToken.None);
                 }
+                if (record.Plan.Kind == OperationKind.Invest && record.Acknowledged)
+                {
+                    await executor.ExecuteInvestmentAsync(record, random, CancellationToken.None);
+                }
             }
             if (record.SecondOutcome?.Kind == OutcomeKind.Unknown)
             {

@@ -23,6 +23,8 @@ internal sealed record ApiOutcome(OutcomeKind Kind, int Status, string Body, boo
     /// <summary>A GUID property of the JSON body (<c>id</c>, <c>withdrawalId</c>), when there is one.</summary>
     public Guid? Id(string property) => Property(property) is { ValueKind: JsonValueKind.String } value && value.TryGetGuid(out var id) ? id : null;
 
+    public string? Text(string property) => Property(property) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
     public long? Number(string property) => Property(property) is { ValueKind: JsonValueKind.Number } value ? value.GetInt64() : null;
 
     /// <summary>The problem+json <c>code</c> of a refusal.</summary>

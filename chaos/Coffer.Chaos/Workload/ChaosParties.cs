@@ -5,7 +5,8 @@ internal sealed record ChaosWallet(int Index, string Tenant, string Owner, strin
 
 /// <summary>
 /// Who takes part: two tenants with a currency each (so conservation is checked per tenant and currency), each with an
-/// operator and a handful of customers owning one wallet apiece. Wallets are opened through the API before the faults start.
+/// operator and a handful of customers owning one wallet apiece, and an admin who creates and opens the tenant's investment
+/// product. Wallets and products are opened through the API before the faults start.
 /// </summary>
 internal sealed class ChaosParties
 {
@@ -14,11 +15,15 @@ internal sealed class ChaosParties
 
     private readonly Dictionary<string, ChaosCaller> _callers;
 
-    private ChaosParties(IReadOnlyList<ChaosWallet> wallets, Dictionary<string, ChaosCaller> callers)
+    private ChaosParties(IReadOnlyList<ChaosWallet> wallets, Dictionary<string, ChaosCaller> callers, Dictionary<string, Guid> products)
     {
         Wallets = wallets;
         _callers = callers;
+        Products = products;
     }
+
+    /// <summary>Each tenant's open investment product.</summary>
+    public IReadOnlyDictionary<string, Guid> Products { get; }
 
     public IReadOnlyList<ChaosWallet> Wallets { get; }
 
@@ -51,7 +56,34 @@ internal sealed class ChaosParties
                 wallets.Add(new ChaosWallet(wallets.Count, tenant, owner, currency, id));
             }
         }
-        return new ChaosParties(wallets, callers);
+        var products = new Dictionary<string, Guid>();
+        foreach (var (tenant, currency) in Tenants)
+        {
+            var admin = new ChaosCaller(tenant, "admin", mint("admin", tenant, ["admin"]));
+            products[tenant] = await OpenProductAsync(seed, tenant, currency, admin, client, random);
+        }
+        return new ChaosParties(wallets, callers, products);
+    }
+
+    public const long ProductMinAmount = 100;
+    public const long ProductMaxAmount = 1_000_000;
+
+    private static async Task<Guid> OpenProductAsync(int seed, string tenant, string currency, ChaosCaller admin, RetryingClient client, Random random)
+    {
+        var created = await client.SendAsync(ApiRequest.Post($"chaos-{seed}-product-{tenant}", "/api/v1/investment/products", admin,
+                new { name = "chaos fund", currency, minAmount = ProductMinAmount, maxAmount = ProductMaxAmount, expectedAnnualReturn = 0.05m, riskLevel = "low", termDays = 365 }),
+            random, TimeSpan.FromSeconds(60), CancellationToken.None);
+        if (created.Kind != OutcomeKind.Succeeded || created.Id("id") is not { } id)
+        {
+            throw new InvalidOperationException($"Creating the investment product of {tenant} failed before any fault: {created}");
+        }
+        var opened = await client.SendAsync(ApiRequest.Post($"chaos-{seed}-product-{tenant}-open", $"/api/v1/investment/products/{id}/open", admin, new { }),
+            random, TimeSpan.FromSeconds(60), CancellationToken.None);
+        if (opened.Kind != OutcomeKind.Succeeded)
+        {
+            throw new InvalidOperationException($"Opening the investment product of {tenant} failed before any fault: {opened}");
+        }
+        return id;
     }
 
     private static string OperatorName(string tenant) => $"{tenant}/ops";

@@ -19,12 +19,62 @@ internal sealed class OperationExecutor(int seed, ChaosParties parties, Retrying
             record.MarkSettled();
             return;
         }
+        if (plan.Kind == OperationKind.Redeem)
+        {
+            await RedeemAsync(record, all[plan.ReplayOf], random, cancellationToken);
+            record.MarkSettled();
+            return;
+        }
         record.First = FirstRequest(plan);
         record.FirstOutcome = await client.SendAsync(record.First, random, retryLimit, cancellationToken);
+        if (plan.Kind == OperationKind.Invest && record.Acknowledged)
+        {
+            await ExecuteInvestmentAsync(record, random, cancellationToken); // settled once executed: a redemption waits for it
+        }
         record.MarkSettled();
         if (plan.Kind is OperationKind.HoldCapture or OperationKind.HoldVoid && record.Acknowledged)
         {
             await ResolveHoldAsync(record, random, cancellationToken);
+        }
+    }
+
+    /// <summary>The investment's owner executes it (it was placed: its creation was acknowledged).</summary>
+    public async Task ExecuteInvestmentAsync(OperationRecord record, Random random, CancellationToken cancellationToken)
+    {
+        var investmentId = record.FirstOutcome!.Id("id") ?? throw new InvalidOperationException($"The investment of {record.First} has no id.");
+        record.Second = ApiRequest.Post(record.Plan.KeyOf(seed, "execute"), $"/api/v1/investment/investments/{investmentId}/execute",
+            parties.Customer(parties.Wallets[record.Plan.From]), new { });
+        record.SecondOutcome = await client.SendAsync(record.Second, random, retryLimit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Redeems the investment of <paramref name="investment"/> once its execution was acknowledged and it reads active (polled
+    /// for up to 30 s); otherwise nothing is sent (an investment that failed, or is still executing, is not redeemable).
+    /// </summary>
+    private async Task RedeemAsync(OperationRecord redeem, OperationRecord investment, Random random, CancellationToken cancellationToken)
+    {
+        if (!investment.Started || await Task.WhenAny(investment.Settled, Task.Delay(ReplayWaitLimit, cancellationToken)) != investment.Settled
+            || investment.SecondOutcome?.Kind != OutcomeKind.Succeeded || investment.FirstOutcome!.Id("id") is not { } id)
+        {
+            return;
+        }
+        var owner = parties.Customer(parties.Wallets[investment.Plan.From]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < ReplayWaitLimit && !cancellationToken.IsCancellationRequested)
+        {
+            var body = await client.TryGetAsync($"/api/v1/investment/investments/{id}", owner, random, cancellationToken);
+            var status = body is null ? null : new ApiOutcome(OutcomeKind.Succeeded, 200, body, false, 1).Text("status");
+            if (status == "active")
+            {
+                redeem.First = ApiRequest.Post(redeem.Plan.KeyOf(seed, "redeem"), $"/api/v1/investment/investments/{id}/redeem", owner, new { });
+                redeem.FirstOutcome = await client.SendAsync(redeem.First, random, retryLimit, cancellationToken);
+                return;
+            }
+            if (status is not (null or "executing"))
+            {
+                return; // failed (for funds), or already redeemed by another operation
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
         }
     }
 
@@ -88,8 +138,21 @@ internal sealed class OperationExecutor(int seed, ChaosParties parties, Retrying
                 return ApiRequest.Post(plan.KeyOf(seed, "withdrawal"), "/api/v1/withdrawals", parties.Customer(from),
                     new { accountId = from.Id, amount = plan.Amount, currency = from.Currency, destination = new { accountNumber = $"GB29NWBK{60161331926800 + plan.Number}" } });
             }
+            case OperationKind.Invest:
+            {
+                var from = wallets[plan.From];
+                return ApiRequest.Post(plan.KeyOf(seed, "invest"), "/api/v1/investment/investments", parties.Customer(from),
+                    new { productId = parties.Products[from.Tenant], accountId = from.Id, amount = plan.Amount });
+            }
+            case OperationKind.Dividend:
+            {
+                var tenant = wallets[plan.From].Tenant;
+                var key = plan.KeyOf(seed, "dividend");
+                return ApiRequest.Post(key, $"/api/v1/investment/products/{parties.Products[tenant]}/dividends", parties.Operator(tenant),
+                    new { totalAmount = plan.Amount, currency = wallets[plan.From].Currency, reference = key });
+            }
             default:
-                throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, "A replay has no request of its own.");
+                throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, "A replay or a redemption has no request of its own.");
         }
     }
 

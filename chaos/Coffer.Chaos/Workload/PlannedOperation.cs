@@ -20,11 +20,22 @@ internal enum OperationKind
 
     /// <summary>A client that lost the answer to an earlier operation sends its first request again, same key, same body.</summary>
     Replay,
+
+    /// <summary>A customer places an investment of its wallet in the tenant's product, then executes it (202, job execute-investment).</summary>
+    Invest,
+
+    /// <summary>The customer of an earlier investment redeems it once it is active (202, job redeem-investment).</summary>
+    Redeem,
+
+    /// <summary>An operator declares a dividend over the tenant's product (202, job distribute-dividend), a reference of its own each.</summary>
+    Dividend,
 }
 
 /// <summary>
 /// One planned logical operation: wallets by index into <see cref="ChaosParties.Wallets"/> (<paramref name="To"/> unused by
-/// deposits' source and withdrawals), the amount, the part of a hold captured, or the operation a replay repeats.
+/// deposits' source and withdrawals), the amount, the part of a hold captured, or the operation a replay repeats — for a
+/// redemption, <paramref name="ReplayOf"/> is the investment operation it redeems. A dividend's <paramref name="From"/> names
+/// only its tenant (any wallet of it).
 /// </summary>
 internal sealed record PlannedOperation(int Number, OperationKind Kind, int From, int To, long Amount, long CaptureAmount, int ReplayOf)
 {

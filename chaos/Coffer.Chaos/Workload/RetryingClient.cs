@@ -106,6 +106,23 @@ internal sealed class RetryingClient : IDisposable
         }
     }
 
+    /// <summary>One GET (a status read, e.g. an investment's): the body of a 200, or null for anything else, errors included.</summary>
+    public async Task<string?> TryGetAsync(string path, ChaosCaller caller, Random random, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, path);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.Token);
+        try
+        {
+            using var response = await _nodes[random.Next(_nodes.Length)].SendAsync(message, cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync(cancellationToken) : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException
+            || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
     private static TimeSpan Backoff(int attempt, Random random)
     {
         var exponential = Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 10)));

@@ -2,7 +2,8 @@ namespace Coffer.Chaos.Workload;
 
 /// <summary>
 /// The seeded list of logical operations: first a funding deposit into every wallet, then a mix of deposits, transfers,
-/// holds captured or voided, withdrawals, and replays of operations a few places earlier. The same seed and wallets give the
+/// holds captured or voided, withdrawals, investments placed and executed, redemptions of earlier investments, product
+/// dividends, and replays of operations a few places earlier. The same seed and wallets give the
 /// same list; how far the workload gets through it depends on the time it is given.
 /// </summary>
 internal static class WorkloadPlan
@@ -17,6 +18,9 @@ internal static class WorkloadPlan
         (OperationKind.HoldVoid, 9),
         (OperationKind.Withdrawal, 14),
         (OperationKind.Replay, 14),
+        (OperationKind.Invest, 10),
+        (OperationKind.Redeem, 4),
+        (OperationKind.Dividend, 2),
     ];
 
     public static IReadOnlyList<PlannedOperation> Create(int seed, IReadOnlyList<ChaosWallet> wallets, int maxOperations)
@@ -28,6 +32,7 @@ internal static class WorkloadPlan
             operations.Add(new PlannedOperation(operations.Count, OperationKind.Deposit, -1, wallet.Index, FundingAmount, 0, -1));
         }
         var totalWeight = Mix.Sum(m => m.Weight);
+        var redeemed = new HashSet<int>();
         while (operations.Count < maxOperations)
         {
             var kind = Pick(random.Next(totalWeight));
@@ -41,6 +46,9 @@ internal static class WorkloadPlan
                 OperationKind.Deposit => new PlannedOperation(number, kind, -1, to.Index, random.NextInt64(1_000, 50_001), 0, -1),
                 OperationKind.HoldCapture => new PlannedOperation(number, kind, from.Index, to.Index, amount, random.NextInt64(1, amount + 1), -1),
                 OperationKind.Replay => Replay(number, random, operations),
+                OperationKind.Invest => new PlannedOperation(number, kind, from.Index, -1, random.NextInt64(1_000, 20_001), 0, -1),
+                OperationKind.Redeem => Redeem(number, from.Index, amount, random, operations, redeemed),
+                OperationKind.Dividend => new PlannedOperation(number, kind, from.Index, -1, random.NextInt64(1_000, 20_001), 0, -1),
                 _ => new PlannedOperation(number, kind, from.Index, to.Index, amount, 0, -1),
             });
         }
@@ -59,6 +67,22 @@ internal static class WorkloadPlan
             }
         }
         return new PlannedOperation(number, OperationKind.Replay, -1, -1, 0, 0, 0);
+    }
+
+    /// <summary>A redemption of an investment 5 to 60 places earlier (likely active by then) not yet redeemed; with none, an investment.</summary>
+    private static PlannedOperation Redeem(
+        int number, int from, long amount, Random random, List<PlannedOperation> operations, HashSet<int> redeemed)
+    {
+        for (var tries = 0; tries < 10; tries++)
+        {
+            var target = operations[Math.Max(0, number - random.Next(5, 61))];
+            // Each investment is redeemed by one operation at most: two would race, and the loser's 409 is no finding.
+            if (target.Kind == OperationKind.Invest && redeemed.Add(target.Number))
+            {
+                return new PlannedOperation(number, OperationKind.Redeem, -1, -1, 0, 0, target.Number);
+            }
+        }
+        return new PlannedOperation(number, OperationKind.Invest, from, -1, Math.Max(1_000, amount), 0, -1);
     }
 
     private static OperationKind Pick(int roll)
