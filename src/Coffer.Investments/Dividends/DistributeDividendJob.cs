@@ -52,12 +52,12 @@ internal sealed class DistributeDividendJob(
         await job.BeginAsync(cancellationToken);
         var tallies = await DividendProgress.TalliesAsync(job.Session, job.TenantId, distribution.Id, cancellationToken);
         var now = clock.Now();
-        distribution.Status = DistributionStatuses.Completed;
-        distribution.CompletedAt = now;
+        distribution.Status = DistributionStatuses.Running; // allocated by now, here or by an earlier attempt
+        var complete = DividendDistribution.MoveTo(distribution, DistributionStatuses.Completed, null, now);
+        (distribution.Status, distribution.CompletedAt) = (DistributionStatuses.Completed, now);
         var response = DividendResponse.From(distribution, tallies);
         audit.Record(job.TenantId, "dividend.completed", "dividend_distribution", distribution.Id.ToString(), before: null, after: response);
-        await job.CompleteAsync(response, [DividendDistribution.MoveTo(distribution, DistributionStatuses.Completed, null, now)],
-            cancellationToken);
+        await job.CompleteAsync(response, [complete], cancellationToken);
         return null;
     }
 
@@ -69,8 +69,8 @@ internal sealed class DistributeDividendJob(
             DividendDistribution.Read, cancellationToken)).Single();
         if (locked.Status != DistributionStatuses.Queued)
         {
-            await job.Session.CommitAsync([], cancellationToken); // allocated by an earlier attempt
-            return true;
+            await job.Session.CommitAsync([], cancellationToken); // an earlier attempt allocated it (running) or settled it
+            return locked.Status == DistributionStatuses.Running;
         }
         var holders = (await job.Session.QueryAsync(Investment.ActiveOf(job.TenantId, distribution.ProductId), Investment.Read, cancellationToken))
             .Where(i => distribution.InvestmentId is null || i.Id == distribution.InvestmentId)
@@ -79,12 +79,12 @@ internal sealed class DistributeDividendJob(
         if (holders.Count == 0)
         {
             var reason = distribution.InvestmentId is null ? "The product has no active investment." : "The investment is no longer active.";
-            distribution.Status = DistributionStatuses.Failed;
-            distribution.FailureReason = reason;
+            var fail = DividendDistribution.MoveTo(distribution, DistributionStatuses.Failed, reason, now);
+            (distribution.Status, distribution.FailureReason) = (DistributionStatuses.Failed, reason);
             audit.Record(job.TenantId, "dividend.failed", "dividend_distribution", distribution.Id.ToString(), before: null,
                 after: new { distribution.Id, reason });
-            await job.CompleteAsync(new { distributionId = distribution.Id, status = DistributionStatuses.Failed, reason },
-                [DividendDistribution.MoveTo(distribution, DistributionStatuses.Failed, reason, now)], cancellationToken);
+            await job.CompleteAsync(new { distributionId = distribution.Id, status = DistributionStatuses.Failed, reason }, [fail],
+                cancellationToken);
             return false;
         }
         var parts = new Money(distribution.TotalAmount, distribution.Currency).Allocate([.. holders.Select(i => i.Amount)]);
@@ -101,7 +101,7 @@ internal sealed class DistributeDividendJob(
                 Status = PayoutStatuses.Pending,
                 UpdatedAt = now,
             }))
-            .Append(DividendDistribution.MoveTo(distribution, DistributionStatuses.Running, null, now))
+            .Append(DividendDistribution.MoveTo(locked, DistributionStatuses.Running, null, now))
             .ToList();
         distribution.Status = DistributionStatuses.Running;
         await job.Session.CommitAsync(rows, cancellationToken);

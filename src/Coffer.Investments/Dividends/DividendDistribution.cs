@@ -13,6 +13,17 @@ internal static class DistributionStatuses
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Failed = "failed";
+
+    public static bool CanMove(string from, string to) => (from, to) is (Queued, Running) or (Queued, Failed) or (Running, Completed);
+
+    /// <summary>Asserts a transition: the job moves a distribution only along its lifecycle, so this throwing is a bug.</summary>
+    public static void Require(string from, string to)
+    {
+        if (!CanMove(from, to))
+        {
+            throw new InvalidOperationException($"A dividend distribution cannot move from {from} to {to}.");
+        }
+    }
 }
 
 /// <summary>
@@ -83,12 +94,19 @@ internal sealed class DividendDistribution
             + (after is null ? "" : " AND id > @after") + " ORDER BY id LIMIT @limit",
             ("tenant", tenantId), ("product", productId), ("after", after), ("limit", limit));
 
-    public static SqlStatement MoveTo(DividendDistribution d, string status, string? failureReason, DateTimeOffset now) =>
-        SqlStatement.Tagged("dividend_distributions.status",
+    /// <summary>
+    /// The step from the distribution's current status to <paramref name="status"/>, conditional on that current status: a
+    /// stale attempt's step matches no row instead of undoing a newer one.
+    /// </summary>
+    public static SqlStatement MoveTo(DividendDistribution d, string status, string? failureReason, DateTimeOffset now)
+    {
+        DistributionStatuses.Require(d.Status, status);
+        return SqlStatement.Tagged("dividend_distributions.status",
             """
             UPDATE dividend_distributions SET status = @status, failure_reason = @reason, updated_at = @now,
                 completed_at = CASE WHEN @status IN ('completed', 'failed') THEN @now ELSE completed_at END
-            WHERE tenant_id = @tenant AND id = @id
+            WHERE tenant_id = @tenant AND id = @id AND status = @from
             """,
-            ("status", status), ("reason", failureReason), ("now", now), ("tenant", d.TenantId), ("id", d.Id));
+            ("status", status), ("reason", failureReason), ("now", now), ("tenant", d.TenantId), ("id", d.Id), ("from", d.Status));
+    }
 }

@@ -81,6 +81,12 @@ internal static class RequestDividend
         {
             return InvestmentFailures.CurrencyMismatch(product.Currency, currency, "currency").ToProblem(http);
         }
+        if ((await session.QueryAsync(Investment.AnyActiveOf(caller.Tenant, product.Id), r => r.GetInt32(0), cancellationToken)).Count == 0)
+        {
+            // Checked again by the job, which fails the distribution if the last one was redeemed in between.
+            return new Failure(422, "no_active_investments", "No active investments",
+                "The product has no active investment to pay a dividend to.").ToProblem(http);
+        }
         return await QueueAsync(caller, product.Id, null, amount, currency, reference!, request.IdempotencyKey, session, jobs, clock, audit,
             http, cancellationToken);
     }

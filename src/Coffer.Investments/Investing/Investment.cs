@@ -140,6 +140,11 @@ internal sealed class Investment
             ("returnPaid", returnPaid), ("now", now), ("tenant", i.TenantId), ("id", i.Id));
     }
 
+    /// <summary>One row when the product has an active investment, none otherwise.</summary>
+    public static SqlStatement AnyActiveOf(string tenantId, Guid productId) => SqlStatement.Tagged("investments.any_active_of_product",
+        "SELECT 1 FROM investments WHERE tenant_id = @tenant AND product_id = @product AND status = 'active' LIMIT 1",
+        ("tenant", tenantId), ("product", productId));
+
     /// <summary>The product's active investments in id order: who shares a product-level dividend, weighted by principal.</summary>
     public static SqlStatement ActiveOf(string tenantId, Guid productId) => SqlStatement.Tagged("investments.active_of_product",
         $"SELECT {Columns} FROM investments WHERE tenant_id = @tenant AND product_id = @product AND status = 'active' ORDER BY id",

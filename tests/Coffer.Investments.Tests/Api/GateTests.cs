@@ -73,7 +73,8 @@ public sealed class GateTests
         var carol = kit.Server.Customer("carol");
         var carolWallet = await carol.CreateWalletAsync();
         await kit.Ops.DepositAsync(carolWallet, 10_000);
-        await kit.InvestAsync(product, 1_000, carolWallet, carol);
+        var carols = await kit.InvestAsync(product, 1_000, carolWallet, carol);
+        await kit.ExecuteAsync(carols, carol); // stays active: the dividends below have someone to pay
 
         // Execute (with redeem): 10 per hour per user.
         foreach (var id in ids)

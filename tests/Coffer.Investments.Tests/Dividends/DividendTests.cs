@@ -50,6 +50,10 @@ public sealed class DividendTests
             idempotencyKey: "other");
         Assert.Equal("duplicate_reference", (await again.ExpectAsync(HttpStatusCode.Conflict)).Code());
         Assert.Equal(1, await kit.TransfersWithReferenceAsync("dividend:"));
+        // A product dividend needs someone to pay: a product without active investments is refused before anything is queued.
+        var empty = await kit.OpenProductAsync();
+        Assert.Equal("no_active_investments", (await (await kit.Ops.PostJsonAsync($"/api/v1/investment/products/{empty}/dividends",
+            new { totalAmount = 100, currency = "USD", reference = "nobody" })).ExpectAsync(HttpStatusCode.UnprocessableEntity)).Code());
         // Customers do not pay dividends.
         await (await kit.Alice.PostJsonAsync($"/api/v1/investment/investments/{id}/dividends",
             new { amount = 1, currency = "USD", reference = "mine" })).ExpectAsync(HttpStatusCode.Forbidden);

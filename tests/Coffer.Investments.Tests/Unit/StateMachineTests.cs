@@ -1,3 +1,4 @@
+using Coffer.Investments.Dividends;
 using Coffer.Investments.Investing;
 using Coffer.Investments.Products;
 
@@ -65,4 +66,33 @@ public sealed class StateMachineTests
     [InlineData("closed", "closed", false)]
     public void ProductTransition_FollowsDraftOpenClosed(string from, string to, bool allowed) =>
         Assert.Equal(allowed, ProductStatuses.CanMove(from, to));
+
+    [Theory]
+    [InlineData("queued", "running", true)]
+    [InlineData("queued", "failed", true)]
+    [InlineData("running", "completed", true)]
+    [InlineData("queued", "completed", false)]
+    [InlineData("running", "failed", false)]
+    [InlineData("running", "queued", false)]
+    [InlineData("failed", "completed", false)]
+    [InlineData("failed", "running", false)]
+    [InlineData("completed", "running", false)]
+    [InlineData("completed", "failed", false)]
+    [InlineData("running", "running", false)]
+    public void DistributionTransition_FollowsQueuedRunningCompleted(string from, string to, bool allowed)
+    {
+        Assert.Equal(allowed, DistributionStatuses.CanMove(from, to));
+        var distribution = new DividendDistribution
+        {
+            TenantId = "t", Currency = "USD", Reference = "r", Status = from, RequestedBy = "ops",
+        };
+        if (allowed)
+        {
+            Assert.Contains("status = @from", DividendDistribution.MoveTo(distribution, to, null, DateTimeOffset.UnixEpoch).Sql);
+        }
+        else
+        {
+            Assert.Throws<InvalidOperationException>(() => DividendDistribution.MoveTo(distribution, to, null, DateTimeOffset.UnixEpoch));
+        }
+    }
 }
