@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Coffer.Platform.Approvals;
 using Coffer.Platform.Audit;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Health;
@@ -83,6 +84,7 @@ public static class PlatformModule
         services.AddScoped<AuditQueries>();
         services.AddScoped<AuditChainVerifier>();
         services.AddCofferProtection();
+        services.AddDefaultApprovalGate();
 
         services.AddSingleton(sp => IdempotencySettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<IdempotencyFilter>();
