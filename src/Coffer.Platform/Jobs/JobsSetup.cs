@@ -34,8 +34,11 @@ public static class JobsSetup
         {
             if (settings.Transport == JobTransport.RabbitMq)
             {
-                services.AddHostedService<JobRelay>();
+                // Hosted services stop in reverse order: the relay stops before the consumer gives its running attempts'
+                // leases back, so a job released at shutdown stays in the outbox for the next worker instead of being
+                // published again by this one's relay on its way out.
                 services.AddHostedService<RabbitMqJobConsumer>();
+                services.AddHostedService<JobRelay>();
             }
             else
             {
