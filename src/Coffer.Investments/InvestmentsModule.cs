@@ -3,6 +3,7 @@ using Coffer.Investments.Investing;
 using Coffer.Investments.Observability;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
+using Coffer.Platform.Approvals;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Jobs;
@@ -27,6 +28,8 @@ public static class InvestmentsModule
         services.AddSingleton<InvestmentStore>();
         services.AddSingleton<InvestmentMetrics>();
         services.AddScoped<PartnerGateway>();
+        services.AddScoped<DividendDeclaration>();
+        services.AddApprovedOperation<ApprovedDividend>();
         services.AddSealedValueRotation<PartnerCredentialRotation>();
         services.AddJobHandler<ExecuteInvestmentJob>(ExecuteInvestmentJob.JobType);
         services.AddJobHandler<RedeemInvestmentJob>(RedeemInvestmentJob.JobType);

@@ -2,14 +2,13 @@ using System.Security.Claims;
 using Coffer.Investments.Investing;
 using Coffer.Investments.Products;
 using Coffer.Ledger.Money;
-using Coffer.Platform.Audit;
+using Coffer.Platform.Approvals;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Idempotency;
 using Coffer.Platform.Jobs;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Problems;
 using Coffer.Platform.Results;
-using Coffer.Platform.Time;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -28,8 +27,8 @@ internal static class RequestDividend
 
     public sealed record ProductRequest(long? TotalAmount, string? Currency, string? Reference, string? IdempotencyKey = null);
 
-    public static async Task<Results<Accepted<DividendQueued>, ProblemHttpResult>> ToInvestment(
-        Guid id, InvestmentRequest request, ClaimsPrincipal user, DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit,
+    public static async Task<Results<Accepted<DividendQueued>, Accepted<ApprovalRequired>, ProblemHttpResult>> ToInvestment(
+        Guid id, InvestmentRequest request, ClaimsPrincipal user, DbSession session, DividendDeclaration declaration, IApprovalGate approvals,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -55,12 +54,12 @@ internal static class RequestDividend
         {
             return InvestmentFailures.CurrencyMismatch(investment.Currency, currency, "currency").ToProblem(http);
         }
-        return await QueueAsync(caller, investment.ProductId, investment.Id, amount, currency, reference!, request.IdempotencyKey,
-            session, jobs, clock, audit, http, cancellationToken);
+        return await QueueAsync(caller, new DividendOrder(investment.ProductId, investment.Id, amount, currency, reference!),
+            request.IdempotencyKey, session, declaration, approvals, http, cancellationToken);
     }
 
-    public static async Task<Results<Accepted<DividendQueued>, ProblemHttpResult>> ToProduct(
-        Guid id, ProductRequest request, ClaimsPrincipal user, DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit,
+    public static async Task<Results<Accepted<DividendQueued>, Accepted<ApprovalRequired>, ProblemHttpResult>> ToProduct(
+        Guid id, ProductRequest request, ClaimsPrincipal user, DbSession session, DividendDeclaration declaration, IApprovalGate approvals,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -87,59 +86,38 @@ internal static class RequestDividend
             return new Failure(422, "no_active_investments", "No active investments",
                 "The product has no active investment to pay a dividend to.").ToProblem(http);
         }
-        return await QueueAsync(caller, product.Id, null, amount, currency, reference!, request.IdempotencyKey, session, jobs, clock, audit,
-            http, cancellationToken);
+        return await QueueAsync(caller, new DividendOrder(product.Id, null, amount, currency, reference!), request.IdempotencyKey, session,
+            declaration, approvals, http, cancellationToken);
     }
 
-    private static async Task<Results<Accepted<DividendQueued>, ProblemHttpResult>> QueueAsync(
-        Caller caller, Guid productId, Guid? investmentId, long amount, string currency, string reference, string? bodyKey,
-        DbSession session, JobQueue jobs, RecordClock clock, AuditTrail audit, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<DividendQueued>, Accepted<ApprovalRequired>, ProblemHttpResult>> QueueAsync(
+        Caller caller, DividendOrder order, string? bodyKey, DbSession session, DividendDeclaration declaration, IApprovalGate approvals,
+        HttpContext http, CancellationToken cancellationToken)
     {
-        if ((await session.QueryAsync(DividendDistribution.FindByReference(caller.Tenant, reference), DividendDistribution.Read,
+        if ((await session.QueryAsync(DividendDistribution.FindByReference(caller.Tenant, order.Reference), DividendDistribution.Read,
                 cancellationToken)).SingleOrDefault() is { } existing)
         {
-            return DuplicateReference(existing.Id).ToProblem(http);
+            return DividendDeclaration.DuplicateReference(existing.Id).ToProblem(http);
         }
-        var now = clock.Now();
-        var distribution = new DividendDistribution
+        // Above its policy's threshold a dividend waits for a quorum of partners: the approval request is written in this
+        // transaction instead, and the distribution is declared when the approval executes (ApprovedDividend).
+        var approval = await approvals.RequireAsync(new ApprovalAsk(caller.Tenant, ApprovalOperations.DividendDistribute, order.Amount,
+            order.Currency, order, caller.Subject, (order.InvestmentId ?? order.ProductId).ToString()), cancellationToken);
+        if (approval is not null)
         {
-            Id = clock.NewId(now),
-            TenantId = caller.Tenant,
-            ProductId = productId,
-            InvestmentId = investmentId,
-            TotalAmount = amount,
-            Currency = currency,
-            Reference = reference,
-            Status = DistributionStatuses.Queued,
-            RequestedBy = caller.Subject,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        distribution.JobId = jobs.Enqueue(caller.Tenant, DistributeDividendJob.JobType, new DistributeDividendJob.Payload(distribution.Id),
-            caller.Subject);
-        try
-        {
-            // Now, not with COMMIT: a concurrent request may take the reference first, and that is a 409, not a 500.
-            await session.ExecuteAsync([DividendDistribution.Insert(distribution)], cancellationToken);
+            return TypedResults.Accepted($"/api/v1/approvals/{approval.ApprovalId}", approval);
         }
-        catch (DbFailureException taken) when (taken.IsUniqueViolationOn("reference"))
+        var declared = await declaration.DeclareAsync(caller.Tenant, order, caller.Subject, cancellationToken);
+        if (!declared.IsSuccess)
         {
-            return DuplicateReference(null).ToProblem(http);
+            return declared.Failure.ToProblem(http);
         }
-        audit.Record(caller.Tenant, "dividend.requested", "dividend_distribution", distribution.Id.ToString(), before: null,
-            after: new { distribution.ProductId, distribution.InvestmentId, distribution.TotalAmount, distribution.Currency, distribution.Reference });
+        var distribution = declared.Value!;
         var header = http.Request.Headers[IdempotencySettings.HeaderName].ToString();
-        return TypedResults.Accepted($"/api/v1/investment/products/{productId}/dividends/{distribution.Id}",
-            new DividendQueued(distribution.JobId, JobStatus.Queued, reference, header.Length > 0 ? header : bodyKey ?? "",
-                investmentId is null ? "Distribution queued: paid pro rata over the product's active investments by job distribute-dividend."
+        return TypedResults.Accepted($"/api/v1/investment/products/{order.ProductId}/dividends/{distribution.Id}",
+            new DividendQueued(distribution.JobId, JobStatus.Queued, order.Reference, header.Length > 0 ? header : bodyKey ?? "",
+                order.InvestmentId is null ? "Distribution queued: paid pro rata over the product's active investments by job distribute-dividend."
                     : "Dividend queued: paid from the product's dividend pool to the investor's wallet by job distribute-dividend.",
                 distribution.Id));
-    }
-
-    private static Failure DuplicateReference(Guid? existingId)
-    {
-        var failure = new Failure(409, "duplicate_reference", "Dividend reference already used",
-            "A dividend with this reference was already declared in your tenant.");
-        return existingId is { } id ? failure.With("existingDistributionId", id) : failure;
     }
 }
