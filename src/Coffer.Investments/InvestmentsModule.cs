@@ -30,6 +30,7 @@ public static class InvestmentsModule
         services.AddScoped<PartnerGateway>();
         services.AddScoped<DividendDeclaration>();
         services.AddApprovedOperation<ApprovedDividend>();
+        services.AddApprovedOperation<ApprovedCredentialsChange>();
         services.AddSealedValueRotation<PartnerCredentialRotation>();
         services.AddJobHandler<ExecuteInvestmentJob>(ExecuteInvestmentJob.JobType);
         services.AddJobHandler<RedeemInvestmentJob>(RedeemInvestmentJob.JobType);

@@ -29,8 +29,6 @@ internal static class PartnerEndpoints
 
     public sealed record CreateRequest(string? Name, string? BaseUrl, string? ApiKey, string? Secret, string? SettlementAccountNumber = null);
 
-    public sealed record CredentialsRequest(string? ApiKey, string? Secret);
-
     public sealed record StatusRequest(string? Status);
 
     public static void MapPartnerEndpoints(this RouteGroupBuilder api)
@@ -41,7 +39,7 @@ internal static class PartnerEndpoints
             .WithSummary("Register a partner: its API key and secret are stored encrypted and never returned");
         partners.MapGet("/", List).WithSummary("The tenant's partners (no credentials)");
         partners.MapGet("/{id:guid}", Get).WithSummary("One partner (no credentials)");
-        partners.MapPost("/{id:guid}/credentials", ReplaceCredentials).RequireIdempotency()
+        partners.MapPost("/{id:guid}/credentials", ReplacePartnerCredentials.Handle).RequireIdempotency()
             .RequireRateLimit(InvestmentRateLimits.Products)
             .WithSummary("Replace the partner's API key and secret (write-only)");
         partners.MapPost("/{id:guid}/status", SetStatus).RequireIdempotency().RequireRateLimit(InvestmentRateLimits.Products)
@@ -110,35 +108,6 @@ internal static class PartnerEndpoints
     {
         var partner = (await session.QueryAsync(Partner.Find(Caller.From(user).Tenant, id), Partner.Read, cancellationToken)).SingleOrDefault();
         return partner is null ? Failure.NotFound("partner").ToProblem(http) : TypedResults.Ok(PartnerResponse.From(partner));
-    }
-
-    private static async Task<Results<Ok<PartnerResponse>, ProblemHttpResult>> ReplaceCredentials(
-        Guid id, CredentialsRequest request, ClaimsPrincipal user, DbSession session, PartnerCredentials credentials, RecordClock clock,
-        AuditTrail audit, HttpContext http, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        var apiKey = errors.RequiredText("apiKey", request.ApiKey, MaxCredentialLength);
-        var secret = errors.RequiredText("secret", request.Secret, MaxCredentialLength);
-        if (errors.Any)
-        {
-            return errors.ToFailure().ToProblem(http);
-        }
-        var caller = Caller.From(user);
-        var partner = (await session.QueryAsync(Partner.Find(caller.Tenant, id, session.Provider), Partner.Read, cancellationToken))
-            .SingleOrDefault();
-        if (partner is null)
-        {
-            return Failure.NotFound("partner").ToProblem(http);
-        }
-        var now = clock.Now();
-        partner.ApiKeySealed = credentials.Seal(caller.Tenant, id, PartnerCredentials.ApiKeyField, apiKey!);
-        partner.SecretSealed = credentials.Seal(caller.Tenant, id, PartnerCredentials.SecretField, secret!);
-        (partner.CredentialsUpdatedAt, partner.UpdatedAt) = (now, now);
-        session.Defer(Partner.ReplaceCredentials(partner, now));
-        var response = PartnerResponse.From(partner);
-        // The event says that the credentials changed and who changed them; the values appear nowhere.
-        audit.Record(caller.Tenant, "investment_partner.credentials_replaced", "investment_partner", id.ToString(), before: null, after: response);
-        return TypedResults.Ok(response);
     }
 
     private static async Task<Results<Ok<PartnerResponse>, ProblemHttpResult>> SetStatus(

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json;
 using Coffer.Platform.Approvals;
-using Coffer.Platform.Audit;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +19,7 @@ public sealed class DividendApprovalTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task DividendAboveTheThreshold_WaitsForApproval_ThenTheApprovedOperationDeclaresItOnce(DatabaseProvider provider)
     {
-        var gate = new ThresholdGate(threshold: 1_000);
+        var gate = new RecordingApprovalGate(ask => ask.Amount > 1_000);
         await using var kit = await InvestmentKit.StartAsync(provider,
             services: services => services.Replace(ServiceDescriptor.Scoped<IApprovalGate>(_ => gate)));
         var product = await kit.OpenProductAsync();
@@ -42,8 +40,8 @@ public sealed class DividendApprovalTests
         Assert.Equal((ApprovalOperations.DividendDistribute, "USD", "ops"), (ask.Operation, ask.Currency, ask.RequestedBy));
 
         // The quorum is reached: the approvals module runs the executor in its job's transaction — twice here, as a re-run would.
-        var first = await ExecuteApprovedAsync(kit, approvalId, ask);
-        var second = await ExecuteApprovedAsync(kit, approvalId, ask);
+        var first = await RecordingApprovalGate.ExecuteApprovedAsync(kit.Server.Services, approvalId, ask);
+        var second = await RecordingApprovalGate.ExecuteApprovedAsync(kit.Server.Services, approvalId, ask);
 
         Assert.Contains("distributionId", first);
         Assert.Contains("duplicate_reference", second);
@@ -51,36 +49,5 @@ public sealed class DividendApprovalTests
         await kit.Ops.WaitForJobAsync(Guid.Parse(jobId), j => j.GetProperty("status").GetString() == "succeeded");
         Assert.Equal(2, await kit.TransfersWithReferenceAsync("dividend:"));
         Assert.Equal(InvestmentKit.AliceFunds - 10_000 + 1_000 + 5_000, await kit.AlicePostedAsync());
-    }
-
-    private static async Task<string> ExecuteApprovedAsync(InvestmentKit kit, Guid approvalId, ApprovalAsk ask)
-    {
-        await using var scope = kit.Server.Services.CreateAsyncScope();
-        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
-        session.TenantScope = ask.TenantId;
-        scope.ServiceProvider.GetRequiredService<AuditTrail>().Actor = AuditActor.System("approval-execution");
-        var executor = scope.ServiceProvider.GetServices<IApprovedOperation>().Single(o => o.Operation == ask.Operation);
-        await session.BeginAsync(CancellationToken.None);
-        var result = await executor.ExecuteAsync(new ApprovedOperation(approvalId, ask.TenantId, ask.Operation, ask.Amount, ask.Currency,
-            JsonSerializer.SerializeToElement(ask.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web)), ask.RequestedBy,
-            ask.ResourceId), CancellationToken.None);
-        await session.CommitAsync([], CancellationToken.None);
-        return JsonSerializer.Serialize(result);
-    }
-
-    private sealed class ThresholdGate(long threshold) : IApprovalGate
-    {
-        public List<ApprovalAsk> Asked { get; } = [];
-
-        public Task<ApprovalRequired?> RequireAsync(ApprovalAsk ask, CancellationToken cancellationToken)
-        {
-            lock (Asked)
-            {
-                Asked.Add(ask);
-            }
-            return Task.FromResult(ask.Amount > threshold
-                ? new ApprovalRequired(Guid.NewGuid(), ApprovalRequired.PendingApproval, DateTimeOffset.UtcNow.AddHours(72))
-                : null);
-        }
     }
 }
