@@ -126,24 +126,25 @@ internal static class ApprovalDecisionEndpoints
     }
 
     /// <summary>
-    /// The caller as an active approval partner (403 otherwise) and the approval, locked (404 when it is not of the tenant).
+    /// The approval, locked (404 when it is not of the caller's tenant, before anything else is said about it), and the caller as
+    /// an active approval partner of the tenant (403 otherwise).
     /// </summary>
     private static async Task<(ApprovalRequest? Approval, ApprovalPartner? Partner, Failure? Refused)> DecisionContextAsync(
         DbSession session, Caller caller, Guid id, CancellationToken cancellationToken)
     {
+        var approval = (await session.QueryAsync(ApprovalRequest.Find(caller.Tenant, id, session.Provider), ApprovalRequest.Read, cancellationToken))
+            .SingleOrDefault();
+        if (approval is null)
+        {
+            return (null, null, Failure.NotFound("approval"));
+        }
         var partner = (await session.QueryAsync(ApprovalPartner.BySubject(caller.Tenant, caller.Subject), ApprovalPartner.Read, cancellationToken))
             .SingleOrDefault();
         if (partner is null)
         {
             return (null, null, ApprovalFailures.NotAPartner);
         }
-        if (partner.Status != ApprovalPartnerStatuses.Active)
-        {
-            return (null, null, ApprovalFailures.PartnerSuspended);
-        }
-        var approval = (await session.QueryAsync(ApprovalRequest.Find(caller.Tenant, id, session.Provider), ApprovalRequest.Read, cancellationToken))
-            .SingleOrDefault();
-        return approval is null ? (null, null, Failure.NotFound("approval")) : (approval, partner, null);
+        return partner.Status == ApprovalPartnerStatuses.Active ? (approval, partner, null) : (null, null, ApprovalFailures.PartnerSuspended);
     }
 
     /// <summary>Only a pending approval before its expiry is decided: the clock is checked too, not only the sweeper's work.</summary>
