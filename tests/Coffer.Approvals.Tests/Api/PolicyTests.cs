@@ -44,6 +44,15 @@ public sealed class PolicyTests
         Assert.Equal(2, versions[0].GetProperty("before").GetProperty("requiredSignatures").GetInt32());
         Assert.Equal(3, versions[0].GetProperty("after").GetProperty("requiredSignatures").GetInt32());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, versions[1].GetProperty("before").ValueKind);
+
+        // Another tenant neither sees nor changes it: its first PUT creates a policy of its own.
+        var globex = kit.Server.Admin("globex");
+        await (await globex.GetAsync(Url)).ExpectAsync(HttpStatusCode.NotFound);
+        await (await globex.GetAsync($"{Url}/versions")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.Empty((await (await globex.GetAsync("/api/v1/approvals/policies")).ExpectAsync(HttpStatusCode.OK)).EnumerateArray());
+        await (await globex.PutJsonAsync(Url, Body(1, 1), ifMatch: "\"2\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await globex.PutJsonAsync(Url, Body(1, 1))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(2L, (await (await kit.Admin.GetAsync(Url)).ExpectAsync(HttpStatusCode.OK)).GetProperty("version").GetInt64());
     }
 
     [Theory(Timeout = 90_000)]
