@@ -1,3 +1,4 @@
+using Coffer.Approvals;
 using Coffer.Investments;
 using Coffer.Ledger;
 using Coffer.Platform;
@@ -18,6 +19,7 @@ public abstract class CofferMigrationsContext(DbContextOptions options) : DbCont
         PlatformModel.Configure(modelBuilder);
         LedgerModel.Configure(modelBuilder);
         InvestmentsModel.Configure(modelBuilder);
+        ApprovalsModel.Configure(modelBuilder);
         ModelNaming.UseSnakeCaseColumns(modelBuilder);
     }
 }

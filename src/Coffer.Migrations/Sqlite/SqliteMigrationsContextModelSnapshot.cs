@@ -17,6 +17,369 @@ namespace Coffer.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Coffer.Approvals.Partners.ApprovalPartner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Subject")
+                        .IsUnique();
+
+                    b.ToTable("approval_partners", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_approval_partners_status", "status IN ('active', 'suspended')");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Approvals.Policies.ApprovalPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operation");
+
+                    b.Property<int>("RequiredSignatures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("required_signatures");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Thresholds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thresholds");
+
+                    b.Property<int>("TtlSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ttl_seconds");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Operation")
+                        .IsUnique();
+
+                    b.ToTable("approval_policies", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_approval_policies_signatures", "required_signatures BETWEEN 1 AND 10");
+
+                            t.HasCheckConstraint("ck_approval_policies_ttl", "ttl_seconds BETWEEN 60 AND 2592000");
+
+                            t.HasCheckConstraint("ck_approval_policies_version", "version >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Approvals.Policies.ApprovalPolicyVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("After")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Operation", "Version")
+                        .IsUnique();
+
+                    b.ToTable("approval_policy_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Coffer.Approvals.Requests.ApprovalRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<DateTimeOffset?>("ExecutedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("executed_at");
+
+                    b.Property<Guid?>("ExecutionJobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("execution_job_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("HeldAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_at");
+
+                    b.Property<string>("InputsHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("inputs_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<Guid>("PolicyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_id");
+
+                    b.Property<long>("PolicyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_version");
+
+                    b.Property<string>("RejectedBy")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejected_by");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejection_reason");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<int>("RequiredSignatures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("required_signatures");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PolicyId", "TenantId");
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("TenantId", "RequestedBy", "Id");
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.HasIndex("TenantId", "Operation", "InputsHash", "CreatedAt");
+
+                    b.ToTable("approval_requests", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_approval_requests_amount", "(amount IS NULL) = (currency IS NULL) AND (amount IS NULL OR amount >= 0)");
+
+                            t.HasCheckConstraint("ck_approval_requests_decided", "(status = 'pending') = (decided_at IS NULL)");
+
+                            t.HasCheckConstraint("ck_approval_requests_executed", "(status = 'executed') = (executed_at IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_approval_requests_held", "held_at IS NULL OR status = 'approved'");
+
+                            t.HasCheckConstraint("ck_approval_requests_job", "(status IN ('approved', 'executed')) = (execution_job_id IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_approval_requests_rejected", "(status = 'rejected') = (rejected_by IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_approval_requests_signatures", "required_signatures BETWEEN 1 AND 10");
+
+                            t.HasCheckConstraint("ck_approval_requests_status", "status IN ('pending', 'approved', 'executed', 'rejected', 'expired')");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Approvals.Requests.ApprovalSignature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApprovalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_id");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signed_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApprovalId", "PartnerId")
+                        .IsUnique();
+
+                    b.HasIndex("ApprovalId", "TenantId");
+
+                    b.HasIndex("PartnerId", "TenantId");
+
+                    b.ToTable("approval_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Coffer.Investments.Dividends.DividendDistribution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1328,6 +1691,33 @@ namespace Coffer.Migrations.Sqlite
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("webhook_receipts", (string)null);
+                });
+
+            modelBuilder.Entity("Coffer.Approvals.Requests.ApprovalRequest", b =>
+                {
+                    b.HasOne("Coffer.Approvals.Policies.ApprovalPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Approvals.Requests.ApprovalSignature", b =>
+                {
+                    b.HasOne("Coffer.Approvals.Requests.ApprovalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Coffer.Approvals.Partners.ApprovalPartner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Coffer.Investments.Dividends.DividendDistribution", b =>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Coffer.Platform.Approvals;
 using System.Text.RegularExpressions;
 using Coffer.Platform.Persistence;
 using Coffer.Platform.Results;
@@ -31,6 +33,10 @@ public sealed partial class CofferExceptionHandler(ILogger<CofferExceptionHandle
         {
             httpContext.Response.Headers.RetryAfter = "1";
         }
+        if (exception is ApprovalRateLimitedException limited)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
         await httpContext.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, ProblemFactory.ContentType, cancellationToken);
         return true;
     }
@@ -40,6 +46,9 @@ public sealed partial class CofferExceptionHandler(ILogger<CofferExceptionHandle
         BadHttpRequestException { StatusCode: 413 } => new Failure(413, "payload_too_large", "The request body is too large"),
         BadHttpRequestException bad => Failure.Validation(FieldOf(bad), DescribeBadRequest(bad)),
         JsonException json => Failure.Validation(JsonField(json.Path ?? "$"), "The body is not valid JSON for this request."),
+        ApprovalRateLimitedException limited => new Failure(429, "approval_rate_limited", "Too many approval requests",
+            "Approval requests of these same inputs are pending or recent; wait for them to be decided, or retry later.")
+            .With("operation", limited.Operation),
         DbFailureException { IsTransient: true } or DbFailureException { Kind: DbFailureKind.LockTimeout } =>
             new Failure(503, "database_busy", "The database is busy", "Retry the request with the same Idempotency-Key."),
         _ => new Failure(500, "internal_error", "An unexpected error occurred",

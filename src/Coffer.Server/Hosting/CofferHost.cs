@@ -1,3 +1,4 @@
+using Coffer.Approvals;
 using Coffer.Investments;
 using Coffer.Ledger;
 using Coffer.Migrations;
@@ -27,6 +28,7 @@ public static class CofferHost
         builder.AddPlatform();
         builder.AddLedgerModule();
         builder.AddInvestmentsModule();
+        builder.AddApprovalsModule();
 
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<ISchemaStatus>(sp => sp.GetRequiredService<SchemaMigrator>());
@@ -44,6 +46,7 @@ public static class CofferHost
             app.MapPlatformEndpoints();
             app.MapLedgerEndpoints();
             app.MapInvestmentsEndpoints();
+            app.MapApprovalsEndpoints();
             app.MapCofferOpenApi();
         }
         return app;

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using Coffer.FakeProvider;
+using Coffer.Platform.Approvals;
+using Coffer.Platform.Audit;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Ledger.Tests.Security;
 
@@ -43,6 +46,13 @@ public sealed class ResourceIsolationTests
         await (await admin.PostJsonAsync($"/api/v1/investment/products/{open}/open", null)).ExpectAsync(HttpStatusCode.OK);
         var investment = (await (await alice.PostJsonAsync("/api/v1/investment/investments",
             new { productId = open, accountId = from, amount = 100 })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        // The approvals module's: an approval partner (the admin's), and a pending approval asked through the gate as a module
+        // asks it, inside its own unit of work (no module's operation is gated over HTTP yet).
+        var approvalPartner = (await (await admin.PostJsonAsync("/api/v1/approvals/partners", new { subject = "probe-signer", displayName = "Probe" }))
+            .ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await (await admin.PutJsonAsync("/api/v1/approvals/policies/dividend.distribute",
+            new { thresholds = new Dictionary<string, long>(), requiredSignatures = 1 })).ExpectAsync(HttpStatusCode.Created);
+        var approval = await AskApprovalAsync(server);
         // The resource each route prefix addresses, and who may read it afterwards; a route not listed here fails the test.
         var resources = new Dictionary<string, (Guid Id, HttpClient Reader)>
         {
@@ -54,6 +64,8 @@ public sealed class ResourceIsolationTests
             ["/api/v1/investment/products/{id}"] = (draft, admin),
             ["/api/v1/investment/partners/{id}"] = (partner, admin),
             ["/api/v1/investment/investments/{id}"] = (investment, alice),
+            ["/api/v1/approvals/partners/{id}"] = (approvalPartner, admin),
+            ["/api/v1/approvals/{id}"] = (approval, admin),
         };
         // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
         var strangers = new List<(string Who, HttpClient Client, string Role)>
@@ -106,6 +118,24 @@ public sealed class ResourceIsolationTests
             .GetProperty("status").GetString());
         Assert.Equal("draft", (await (await admin.GetAsync($"/api/v1/investment/products/{draft}")).ExpectAsync(HttpStatusCode.OK))
             .GetProperty("status").GetString());
+        Assert.Equal("pending", (await (await admin.GetAsync($"/api/v1/approvals/{approval}")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+        Assert.Equal("active", (await (await admin.GetAsync($"/api/v1/approvals/partners/{approvalPartner}")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+    }
+
+    /// <summary>A pending approval of tenant acme, requested by "root", created through the platform's gate contract.</summary>
+    private static async Task<Guid> AskApprovalAsync(CofferTestServer server)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        session.TenantScope = RoleClients.DefaultTenant;
+        scope.ServiceProvider.GetRequiredService<AuditTrail>().Actor = AuditActor.System("probe");
+        await session.BeginAsync(CancellationToken.None);
+        var required = await scope.ServiceProvider.GetRequiredService<IApprovalGate>().RequireAsync(new ApprovalAsk(
+            RoleClients.DefaultTenant, ApprovalOperations.DividendDistribute, 1, "USD", new { probe = true }, "root"), CancellationToken.None);
+        await session.CommitAsync([], CancellationToken.None);
+        return required!.ApprovalId;
     }
 
     private static async Task<Guid> CreateProductAsync(HttpClient admin) =>

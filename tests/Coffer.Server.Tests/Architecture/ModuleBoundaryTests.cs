@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Coffer.Approvals;
 using Coffer.Ledger;
 using Coffer.Migrations;
 using Coffer.Platform;
@@ -69,6 +70,18 @@ public sealed class ModuleBoundaryTests
 
         Assert.True(result.IsSuccessful, $"Ledger types that reach into the host or the migrations: {Names(result)}");
         Assert.DoesNotContain(Ledger.GetReferencedAssemblies(), a => Composers.Contains(a.Name));
+    }
+
+    [Fact]
+    public void Approvals_DependsOnThePlatformOnly()
+    {
+        var approvals = typeof(ApprovalsModule).Assembly;
+        var result = Types.InAssembly(approvals)
+            .ShouldNot().HaveDependencyOnAny([.. BusinessModules.Where(m => m != "Coffer.Approvals"), .. Composers]).GetResult();
+
+        Assert.True(result.IsSuccessful, $"Approvals types that reach into another module or the host: {Names(result)}");
+        Assert.Equal(["Coffer.Platform"], approvals.GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("Coffer.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
