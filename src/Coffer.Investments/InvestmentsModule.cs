@@ -3,6 +3,9 @@ using Coffer.Investments.Investing;
 using Coffer.Investments.Observability;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
+using Coffer.Investments.Reserves;
+using Coffer.Platform.Approvals;
+using Coffer.Platform.Hosting;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Jobs;
@@ -18,7 +21,7 @@ namespace Coffer.Investments;
 
 public static class InvestmentsModule
 {
-    /// <summary>Products, partners, investments with queued execution and redemption, and dividends (SEEDS §A).</summary>
+    /// <summary>Products, partners, investments with queued execution and redemption, and dividends (SEEDS §A), product versions and the reserves engine (issue 8).</summary>
     public static WebApplicationBuilder AddInvestmentsModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,6 +30,13 @@ public static class InvestmentsModule
         services.AddSingleton<InvestmentStore>();
         services.AddSingleton<InvestmentMetrics>();
         services.AddScoped<PartnerGateway>();
+        services.AddScoped<ReserveEngine>();
+        services.AddApprovedOperation<ReserveReleaseOperation>();
+        services.AddSingleton<ReserveSweeper>();
+        if (ServerRoles.RunsWorkers(builder.Configuration))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<ReserveSweeper>());
+        }
         services.AddSealedValueRotation<PartnerCredentialRotation>();
         services.AddJobHandler<ExecuteInvestmentJob>(ExecuteInvestmentJob.JobType);
         services.AddJobHandler<RedeemInvestmentJob>(RedeemInvestmentJob.JobType);
@@ -57,6 +67,7 @@ public static class InvestmentsModule
         api.MapPartnerEndpoints();
         api.MapInvestmentEndpoints();
         api.MapDividendEndpoints();
+        api.MapReserveEndpoints();
         return app;
     }
 }
