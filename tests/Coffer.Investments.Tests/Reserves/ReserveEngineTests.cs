@@ -139,6 +139,32 @@ public sealed class ReserveEngineTests
         Assert.Equal(0, await kit.TransfersWithReferenceAsync("reserve:%:release"));
     }
 
+    [Theory(Timeout = 90_000)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ScheduledSweep_RunsEveryProductWithAPolicy_AsTheSystem(DatabaseProvider provider)
+    {
+        await using var kit = await InvestmentKit.StartAsync(provider);
+        var (first, firstAccounts) = await kit.InvestedProductAsync(10_000);
+        var (second, secondAccounts) = await kit.InvestedProductAsync(30_000);
+        var (_, withoutPolicy) = await kit.InvestedProductAsync(5_000);
+        await kit.SetRatioAsync(first, 0.1m);
+        await kit.SetRatioAsync(second, 0.05m);
+
+        var sweeper = kit.Server.Services.GetRequiredService<ReserveSweeper>();
+        Assert.Equal(2, await sweeper.SweepOnceAsync(CancellationToken.None));
+        Assert.Equal((10_000, -1_000, 1_000), await kit.BalancesAsync(firstAccounts));
+        Assert.Equal((30_000, -1_500, 1_500), await kit.BalancesAsync(secondAccounts));
+        Assert.Equal((5_000, 0, 0), await kit.BalancesAsync(withoutPolicy));
+        Assert.Equal(2, await sweeper.SweepOnceAsync(CancellationToken.None)); // a second pass finds nothing to do
+        Assert.Equal(2, await LedgerAudit.CountTransfersAsync(kit.Database, ReserveEngine.TopUpCode));
+        var runs = (await (await kit.Ops.GetAsync($"/api/v1/investment/products/{first}/reserves/runs")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["topup", "none"], runs.Select(r => r.GetProperty("action").GetString()));
+        Assert.All(runs, r => Assert.Equal("system:reserves", r.GetProperty("triggeredBy").GetString()));
+        Assert.Empty(await LedgerAudit.CheckAsync(kit.Database));
+    }
+
     /// <summary>What the approvals module does once the quorum signed: the operation in a transaction of its own, then commit.</summary>
     private static async Task<string> ExecuteApprovedAsync(InvestmentKit kit, ApprovedOperation approved)
     {
