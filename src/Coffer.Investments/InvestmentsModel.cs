@@ -2,6 +2,7 @@ using Coffer.Investments.Dividends;
 using Coffer.Investments.Investing;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
+using Coffer.Investments.Reserves;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coffer.Investments;
@@ -39,6 +40,8 @@ public static class InvestmentsModel
                 table.HasCheckConstraint("ck_investment_products_term", "term_days > 0");
                 table.HasCheckConstraint("ck_investment_products_risk", "risk_level IN ('low', 'medium', 'high')");
                 table.HasCheckConstraint("ck_investment_products_partner_code", "(partner_id IS NULL) = (partner_product_code IS NULL)");
+                table.HasCheckConstraint("ck_investment_products_version", "version >= 1");
+                table.HasCheckConstraint("ck_investment_products_reserve_ratio", "reserve_ratio IS NULL OR (reserve_ratio >= 0 AND reserve_ratio <= 1)");
             });
             product.HasKey(p => p.Id);
             product.HasAlternateKey(p => new { p.Id, p.TenantId });
@@ -50,10 +53,58 @@ public static class InvestmentsModel
             product.Property(p => p.Status).HasMaxLength(16);
             product.Property(p => p.PartnerProductCode).HasMaxLength(64);
             product.Property(p => p.CreatedBy).HasMaxLength(255);
+            product.Property(p => p.Version).HasDefaultValue(1L);
+            product.Property(p => p.ReserveRatio).HasPrecision(9, 6);
             // A product's partner is of its own tenant: the composite key refuses a cross-tenant reference.
             product.HasOne<Partner>().WithMany().HasForeignKey(p => new { p.PartnerId, p.TenantId })
                 .HasPrincipalKey(p => new { p.Id, p.TenantId }).OnDelete(DeleteBehavior.Restrict);
             product.HasIndex(p => new { p.TenantId, p.Status, p.Id });
+        });
+
+        modelBuilder.Entity<ProductVersion>(version =>
+        {
+            version.ToTable("investment_product_versions", table =>
+            {
+                table.HasCheckConstraint("ck_investment_product_versions_version", "version >= 1");
+                table.HasCheckConstraint("ck_investment_product_versions_action",
+                    $"action IN ({string.Join(", ", ProductChangeActions.All.Select(a => $"'{a}'"))})");
+            });
+            version.HasKey(v => v.Id);
+            version.Property(v => v.TenantId).HasMaxLength(64);
+            version.Property(v => v.Action).HasMaxLength(32);
+            version.Property(v => v.ChangedBy).HasMaxLength(255);
+            version.Property(v => v.Before).HasMaxLength(8000);
+            version.Property(v => v.After).HasMaxLength(8000);
+            version.HasOne<Product>().WithMany().HasForeignKey(v => new { v.ProductId, v.TenantId })
+                .HasPrincipalKey(p => new { p.Id, p.TenantId }).OnDelete(DeleteBehavior.Restrict);
+            // One row per version: two changes can never both claim the same one.
+            version.HasIndex(v => new { v.TenantId, v.ProductId, v.Version }).IsUnique();
+            version.HasIndex(v => new { v.TenantId, v.ProductId, v.Id });
+        });
+
+        modelBuilder.Entity<ReserveRun>(run =>
+        {
+            run.ToTable("reserve_runs", table =>
+            {
+                table.HasCheckConstraint("ck_reserve_runs_action", "action IN ('topup', 'release', 'release_pending', 'none')");
+                table.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released')");
+                table.HasCheckConstraint("ck_reserve_runs_amounts", "required >= 0 AND amount >= 0 AND (amount = 0) = (action = 'none')");
+                table.HasCheckConstraint("ck_reserve_runs_ratio", "ratio >= 0 AND ratio <= 1");
+                table.HasCheckConstraint("ck_reserve_runs_pending",
+                    "(action = 'release_pending') = (approval_id IS NOT NULL) AND (status = 'completed') = (action <> 'release_pending')");
+            });
+            run.HasKey(r => r.Id);
+            run.HasAlternateKey(r => new { r.Id, r.TenantId });
+            run.Property(r => r.TenantId).HasMaxLength(64);
+            run.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
+            run.Property(r => r.Ratio).HasPrecision(9, 6);
+            run.Property(r => r.Action).HasMaxLength(16);
+            run.Property(r => r.Status).HasMaxLength(16);
+            run.Property(r => r.TriggeredBy).HasMaxLength(255);
+            run.HasOne<Product>().WithMany().HasForeignKey(r => new { r.ProductId, r.TenantId })
+                .HasPrincipalKey(p => new { p.Id, p.TenantId }).OnDelete(DeleteBehavior.Restrict);
+            run.HasIndex(r => new { r.TenantId, r.ProductId, r.Id });
+            run.HasIndex(r => new { r.TenantId, r.ProductId, r.Status });
         });
 
         modelBuilder.Entity<Investment>(investment =>

@@ -3,7 +3,9 @@ using Coffer.Investments.Investing;
 using Coffer.Investments.Observability;
 using Coffer.Investments.Partners;
 using Coffer.Investments.Products;
+using Coffer.Investments.Reserves;
 using Coffer.Platform.Approvals;
+using Coffer.Platform.Hosting;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Jobs;
@@ -19,7 +21,7 @@ namespace Coffer.Investments;
 
 public static class InvestmentsModule
 {
-    /// <summary>Products, partners, investments with queued execution and redemption, and dividends (SEEDS §A).</summary>
+    /// <summary>Products, partners, investments with queued execution and redemption, and dividends (SEEDS §A), product versions and the reserves engine (issue 8).</summary>
     public static WebApplicationBuilder AddInvestmentsModule(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,6 +33,13 @@ public static class InvestmentsModule
         services.AddScoped<DividendDeclaration>();
         services.AddApprovedOperation<ApprovedDividend>();
         services.AddApprovedOperation<ApprovedCredentialsChange>();
+        services.AddScoped<ReserveEngine>();
+        services.AddApprovedOperation<ReserveReleaseOperation>();
+        services.AddSingleton<ReserveSweeper>();
+        if (ServerRoles.RunsWorkers(builder.Configuration))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<ReserveSweeper>());
+        }
         services.AddSealedValueRotation<PartnerCredentialRotation>();
         services.AddJobHandler<ExecuteInvestmentJob>(ExecuteInvestmentJob.JobType);
         services.AddJobHandler<RedeemInvestmentJob>(RedeemInvestmentJob.JobType);
@@ -61,6 +70,7 @@ public static class InvestmentsModule
         api.MapPartnerEndpoints();
         api.MapInvestmentEndpoints();
         api.MapDividendEndpoints();
+        api.MapReserveEndpoints();
         return app;
     }
 }

@@ -12,8 +12,8 @@ public sealed class MigrationTests
     [
         "accounts", "approval_partners", "approval_policies", "approval_policy_versions", "approval_requests", "approval_signatures",
         "audit_chains", "audit_events", "dividend_distributions", "dividend_payouts", "feature_flags", "holds", "idempotency_records",
-        "investment_partners", "investment_products", "investments", "jobs", "reconciliation_runs", "tokens", "transfers", "webhook_receipts",
-        "withdrawals",
+        "investment_partners", "investment_product_versions", "investment_products", "investments", "jobs", "reconciliation_runs",
+        "reserve_runs", "tokens", "transfers", "webhook_receipts", "withdrawals",
     ];
 
     [Theory(Timeout = 120_000)]

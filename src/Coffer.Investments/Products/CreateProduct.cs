@@ -54,18 +54,56 @@ internal static class CreateProduct
         var product = fields;
         (product.Id, product.TenantId, product.CreatedBy, product.CreatedAt, product.UpdatedAt) = (clock.NewId(now), caller.Tenant, caller.Subject, now, now);
         session.Defer(Product.Insert(product));
+        session.Defer(ProductVersion.Insert(ProductVersion.Of(clock.NewId(now), before: null, product, ProductChangeActions.Created, caller.Subject)));
         money.OpenSystemAccounts(caller.Tenant, product.Currency,
             [.. new[] { ProductAccounts.CustodyKind, ProductAccounts.DividendPoolKind, ProductAccounts.ReserveKind }
                 .Select(kind => ProductAccounts.Code(kind, product.Id))]);
         var response = ProductResponse.From(product);
         audit.Record(caller.Tenant, "investment_product.created", "investment_product", product.Id.ToString(), before: null, after: response);
+        http.Response.Headers.ETag = ProductChanges.ETagOf(product);
         return TypedResults.Created($"/api/v1/investment/products/{product.Id}", response);
     }
 
     private static Product Validate(ValidationErrors errors, Request request)
     {
-        var name = errors.RequiredText("name", request.Name, MaxNameLength);
         var currency = errors.Currency("currency", request.Currency);
+        var terms = ValidateTerms(errors, new Terms(request.Name, request.MinAmount, request.MaxAmount, request.ExpectedAnnualReturn,
+            request.RiskLevel, request.TermDays));
+        var partnerCode = errors.OptionalText("partnerProductCode", request.PartnerProductCode, 64);
+        if (request.PartnerId is not null && partnerCode is null)
+        {
+            errors.Add("partnerProductCode", "Required when the product has a partner.");
+        }
+        if (request.PartnerId is null && partnerCode is not null)
+        {
+            errors.Add("partnerProductCode", "Only a product with a partnerId has a partner product code.");
+        }
+        return new Product
+        {
+            TenantId = "",
+            Name = terms.Name,
+            Currency = currency,
+            MinAmount = terms.MinAmount,
+            MaxAmount = terms.MaxAmount,
+            AnnualRate = terms.AnnualRate,
+            RiskLevel = terms.RiskLevel,
+            TermDays = terms.TermDays,
+            Status = ProductStatuses.Draft,
+            PartnerId = request.PartnerId,
+            PartnerProductCode = partnerCode,
+            CreatedBy = "",
+        };
+    }
+
+    /// <summary>The terms of a product an admin sets, at creation and by <see cref="UpdateProduct"/> (currency and partner are fixed).</summary>
+    public sealed record Terms(string? Name, long? MinAmount, long? MaxAmount, decimal? ExpectedAnnualReturn, string? RiskLevel, int? TermDays);
+
+    public sealed record ValidTerms(string Name, long MinAmount, long MaxAmount, decimal AnnualRate, string RiskLevel, int TermDays);
+
+    /// <summary>The rules of a product's terms, field by field: the one place they are written.</summary>
+    public static ValidTerms ValidateTerms(ValidationErrors errors, Terms request)
+    {
+        var name = errors.RequiredText("name", request.Name, MaxNameLength);
         var min = errors.Amount("minAmount", request.MinAmount);
         var max = errors.Amount("maxAmount", request.MaxAmount);
         if (min > 0 && max > 0 && min > max)
@@ -84,29 +122,6 @@ internal static class CreateProduct
         {
             errors.Add("termDays", $"1 to {MaxTermDays} days.");
         }
-        var partnerCode = errors.OptionalText("partnerProductCode", request.PartnerProductCode, 64);
-        if (request.PartnerId is not null && partnerCode is null)
-        {
-            errors.Add("partnerProductCode", "Required when the product has a partner.");
-        }
-        if (request.PartnerId is null && partnerCode is not null)
-        {
-            errors.Add("partnerProductCode", "Only a product with a partnerId has a partner product code.");
-        }
-        return new Product
-        {
-            TenantId = "",
-            Name = name ?? "",
-            Currency = currency,
-            MinAmount = min,
-            MaxAmount = max,
-            AnnualRate = request.ExpectedAnnualReturn ?? 0,
-            RiskLevel = request.RiskLevel ?? "",
-            TermDays = request.TermDays ?? 0,
-            Status = ProductStatuses.Draft,
-            PartnerId = request.PartnerId,
-            PartnerProductCode = partnerCode,
-            CreatedBy = "",
-        };
+        return new ValidTerms(name ?? "", min, max, request.ExpectedAnnualReturn ?? 0, request.RiskLevel ?? "", request.TermDays ?? 0);
     }
 }

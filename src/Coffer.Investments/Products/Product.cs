@@ -42,10 +42,14 @@ internal sealed class Product
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Grows by one with every change (edit, open, close, reserve policy); the ETag is <c>"&lt;version&gt;"</c>.</summary>
+    public long Version { get; set; } = 1;
+    /// <summary>The reserve policy: the share of outstanding principal held in reserve (0 to 1); null: no policy, no engine runs.</summary>
+    public decimal? ReserveRatio { get; set; }
 
     public const string Columns =
         "id, tenant_id, name, currency, min_amount, max_amount, annual_rate, risk_level, term_days, status, partner_id, "
-        + "partner_product_code, created_by, created_at, updated_at";
+        + "partner_product_code, created_by, created_at, updated_at, version, reserve_ratio";
 
     public static Product Read(DbDataReader r) => new()
     {
@@ -64,16 +68,20 @@ internal sealed class Product
         CreatedBy = r.GetString(12),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(13),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(14),
+        Version = r.GetInt64(15),
+        ReserveRatio = r.IsDBNull(16) ? null : r.GetDecimal(16),
     };
 
     public static SqlStatement Insert(Product p) => SqlStatement.Tagged("investment_products.insert",
         $"""
         INSERT INTO investment_products ({Columns})
-        VALUES (@id, @tenant, @name, @currency, @min, @max, @rate, @risk, @term, @status, @partner, @partnerCode, @createdBy, @now, @now)
+        VALUES (@id, @tenant, @name, @currency, @min, @max, @rate, @risk, @term, @status, @partner, @partnerCode, @createdBy, @now, @now,
+                @version, @ratio)
         """,
         ("id", p.Id), ("tenant", p.TenantId), ("name", p.Name), ("currency", p.Currency), ("min", p.MinAmount), ("max", p.MaxAmount),
         ("rate", p.AnnualRate), ("risk", p.RiskLevel), ("term", p.TermDays), ("status", p.Status), ("partner", p.PartnerId),
-        ("partnerCode", p.PartnerProductCode), ("createdBy", p.CreatedBy), ("now", p.CreatedAt));
+        ("partnerCode", p.PartnerProductCode), ("createdBy", p.CreatedBy), ("now", p.CreatedAt), ("version", p.Version),
+        ("ratio", p.ReserveRatio));
 
     public static SqlStatement Find(string tenantId, Guid id, DatabaseProvider? lockFor = null) => SqlStatement.Tagged("investment_products.find",
         $"SELECT {Columns} FROM investment_products WHERE tenant_id = @tenant AND id = @id{lockFor?.ForUpdate()}",
@@ -87,7 +95,25 @@ internal sealed class Product
             + (after is null ? "" : " AND id > @after") + " ORDER BY id LIMIT @limit",
             ("tenant", tenantId), ("status", status), ("after", after), ("limit", limit));
 
-    public static SqlStatement MoveTo(Product p, string status, DateTimeOffset now) => SqlStatement.Tagged("investment_products.status",
-        "UPDATE investment_products SET status = @status, updated_at = @now WHERE tenant_id = @tenant AND id = @id AND status = @from",
-        ("status", status), ("now", now), ("tenant", p.TenantId), ("id", p.Id), ("from", p.Status));
+    /// <summary>The tenant's products with a reserve policy, in id order after <paramref name="after"/> (all tenants under <see cref="DbSession.AllTenants"/>).</summary>
+    public static SqlStatement WithReservePolicy(Guid? after, int limit) => SqlStatement.Tagged("investment_products.with_reserve_policy",
+        "SELECT tenant_id, id FROM investment_products WHERE reserve_ratio IS NOT NULL" + (after is null ? "" : " AND id > @after")
+        + " ORDER BY id LIMIT @limit", ("after", after), ("limit", limit));
+
+    /// <summary>
+    /// Writes <paramref name="changed"/> (the product as it now is, its <see cref="Version"/> already advanced) if the row is still
+    /// at the version before: a concurrent change makes it affect no row.
+    /// </summary>
+    public static SqlStatement Save(Product changed) => SqlStatement.Tagged("investment_products.save",
+        """
+        UPDATE investment_products SET name = @name, min_amount = @min, max_amount = @max, annual_rate = @rate, risk_level = @risk,
+            term_days = @term, status = @status, reserve_ratio = @ratio, updated_at = @now, version = @version
+        WHERE tenant_id = @tenant AND id = @id AND version = @previous
+        """,
+        ("name", changed.Name), ("min", changed.MinAmount), ("max", changed.MaxAmount), ("rate", changed.AnnualRate),
+        ("risk", changed.RiskLevel), ("term", changed.TermDays), ("status", changed.Status), ("ratio", changed.ReserveRatio),
+        ("now", changed.UpdatedAt), ("version", changed.Version), ("tenant", changed.TenantId), ("id", changed.Id),
+        ("previous", changed.Version - 1));
+
+    public Product Copy() => (Product)MemberwiseClone();
 }

@@ -29,7 +29,16 @@ internal static class ProductEndpoints
             .WithSummary("Create an investment product (draft), with its custody, dividend-pool and reserve accounts");
         products.MapGet("/", List).RequireRoles(Readers).RequireFeature(InvestmentFlags.ModuleEnabled)
             .WithSummary("The tenant's products (customers see open and closed ones), oldest first");
-        products.MapGet("/{id:guid}", Get).RequireRoles(Readers).RequireFeature(InvestmentFlags.ModuleEnabled).WithSummary("One product");
+        products.MapGet("/{id:guid}", Get).RequireRoles(Readers).RequireFeature(InvestmentFlags.ModuleEnabled)
+            .WithSummary("One product, with its ETag (the version)");
+        products.MapPut("/{id:guid}", UpdateProduct.Handle).RequireRoles(Roles.Admin)
+            .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(InvestmentFlags.ModuleEnabled)
+            .RequireRateLimit(InvestmentRateLimits.Products).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .WithSummary("Replace a product's terms (If-Match required: its current ETag); currency and partner are fixed");
+        products.MapGet("/{id:guid}/versions", Versions).RequireRoles(Roles.Admin, Roles.Operator)
+            .RequireFeature(InvestmentFlags.ModuleEnabled)
+            .WithSummary("The product's version history, oldest first: who changed what, when, with before and after");
         products.MapPost("/{id:guid}/open", (Guid id, ClaimsPrincipal user, DbSession session, RecordClock clock, AuditTrail audit,
                 HttpContext http, CancellationToken ct) => MoveAsync(id, ProductStatuses.Open, user, session, clock, audit, http, ct))
             .RequireRoles(Roles.Admin).RequireIdempotency().RequireFeature(InvestmentFlags.ModuleEnabled)
@@ -74,9 +83,12 @@ internal static class ProductEndpoints
     {
         var caller = Caller.From(user);
         var product = (await session.QueryAsync(Product.Find(caller.Tenant, id), Product.Read, cancellationToken)).SingleOrDefault();
-        return product is not null && (product.Status != ProductStatuses.Draft || SeesDrafts(caller))
-            ? TypedResults.Ok(ProductResponse.From(product))
-            : Failure.NotFound("product").ToProblem(http);
+        if (product is null || (product.Status == ProductStatuses.Draft && !SeesDrafts(caller)))
+        {
+            return Failure.NotFound("product").ToProblem(http);
+        }
+        http.Response.Headers.ETag = ProductChanges.ETagOf(product);
+        return TypedResults.Ok(ProductResponse.From(product));
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> MoveAsync(
@@ -84,8 +96,7 @@ internal static class ProductEndpoints
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
-        var product = (await session.QueryAsync(Product.Find(caller.Tenant, id, session.Provider), Product.Read, cancellationToken))
-            .SingleOrDefault();
+        var product = await ProductChanges.LockAsync(session, caller.Tenant, id, cancellationToken);
         if (product is null)
         {
             return Failure.NotFound("product").ToProblem(http);
@@ -94,14 +105,35 @@ internal static class ProductEndpoints
         {
             return InvestmentFailures.InvalidTransition("product", product.Status, to).ToProblem(http);
         }
-        var before = ProductResponse.From(product);
-        var now = clock.Now();
-        session.Defer(Product.MoveTo(product, to, now));
-        (product.Status, product.UpdatedAt) = (to, now);
-        var after = ProductResponse.From(product);
-        audit.Record(caller.Tenant, $"investment_product.{(to == ProductStatuses.Open ? "opened" : "closed")}", "investment_product",
-            id.ToString(), before, after);
-        return TypedResults.Ok(after);
+        var changed = product.Copy();
+        changed.Status = to;
+        ProductChanges.Record(session, audit, clock, caller.Subject, product, changed,
+            to == ProductStatuses.Open ? ProductChangeActions.Opened : ProductChangeActions.Closed);
+        http.Response.Headers.ETag = ProductChanges.ETagOf(changed);
+        return TypedResults.Ok(ProductResponse.From(changed));
+    }
+
+    private static async Task<Results<Ok<Page<ProductVersionResponse>>, ProblemHttpResult>> Versions(
+        Guid id, ClaimsPrincipal user, DbSession session, HttpContext http, CancellationToken cancellationToken,
+        int? limit = null, string? cursor = null)
+    {
+        var errors = new ValidationErrors();
+        var size = Page<ProductVersionResponse>.SizeOf(errors, limit);
+        if (!Cursor.TryDecode(cursor, out var after))
+        {
+            errors.Add("cursor", "Not a cursor from this list.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToFailure().ToProblem(http);
+        }
+        var tenant = Caller.From(user).Tenant;
+        if ((await session.QueryAsync(Product.Find(tenant, id), Product.Read, cancellationToken)).Count == 0)
+        {
+            return Failure.NotFound("product").ToProblem(http);
+        }
+        var rows = await session.QueryAsync(ProductVersion.Page(tenant, id, after, size + 1), ProductVersion.Read, cancellationToken);
+        return TypedResults.Ok(Page<ProductVersionResponse>.From(rows, size, ProductVersionResponse.From, v => v.Id));
     }
 
     private static bool SeesDrafts(Caller caller) => caller.ActsForTenant;

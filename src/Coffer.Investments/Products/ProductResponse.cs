@@ -8,7 +8,7 @@ internal sealed record ProductAccountIds(Guid Custody, Guid DividendPool, Guid R
 internal sealed record ProductResponse(
     Guid Id, string Name, string Currency, long MinAmount, long MaxAmount, decimal ExpectedAnnualReturn, string RiskLevel, int TermDays,
     string Status, Guid? PartnerId, string? PartnerProductCode, ProductAccountIds Accounts, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt, long Version, decimal? ReserveRatio)
 {
     public static ProductResponse From(Product p) => new(
         p.Id, p.Name, p.Currency, p.MinAmount, p.MaxAmount, p.AnnualRate, p.RiskLevel, p.TermDays, p.Status, p.PartnerId,
@@ -17,5 +17,5 @@ internal sealed record ProductResponse(
             SystemAccounts.IdOf(p.TenantId, p.Currency, ProductAccounts.Code(ProductAccounts.CustodyKind, p.Id)),
             SystemAccounts.IdOf(p.TenantId, p.Currency, ProductAccounts.Code(ProductAccounts.DividendPoolKind, p.Id)),
             SystemAccounts.IdOf(p.TenantId, p.Currency, ProductAccounts.Code(ProductAccounts.ReserveKind, p.Id))),
-        p.CreatedAt, p.UpdatedAt);
+        p.CreatedAt, p.UpdatedAt, p.Version, p.ReserveRatio);
 }

@@ -794,6 +794,11 @@ namespace Coffer.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("partner_product_code");
 
+                    b.Property<decimal?>("ReserveRatio")
+                        .HasPrecision(9, 6)
+                        .HasColumnType("numeric(9,6)")
+                        .HasColumnName("reserve_ratio");
+
                     b.Property<string>("RiskLevel")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -820,6 +825,12 @@ namespace Coffer.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(1L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("PartnerId", "TenantId");
@@ -834,11 +845,191 @@ namespace Coffer.Migrations.Postgres
 
                             t.HasCheckConstraint("ck_investment_products_rate", "annual_rate >= 0 AND annual_rate <= 1");
 
+                            t.HasCheckConstraint("ck_investment_products_reserve_ratio", "reserve_ratio IS NULL OR (reserve_ratio >= 0 AND reserve_ratio <= 1)");
+
                             t.HasCheckConstraint("ck_investment_products_risk", "risk_level IN ('low', 'medium', 'high')");
 
                             t.HasCheckConstraint("ck_investment_products_status", "status IN ('draft', 'open', 'closed')");
 
                             t.HasCheckConstraint("ck_investment_products_term", "term_days > 0");
+
+                            t.HasCheckConstraint("ck_investment_products_version", "version >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Investments.Products.ProductVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("After")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("after");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("before");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "TenantId");
+
+                    b.HasIndex("TenantId", "ProductId", "Id");
+
+                    b.HasIndex("TenantId", "ProductId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("investment_product_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_investment_product_versions_action", "action IN ('created', 'updated', 'opened', 'closed', 'reserve_policy_set')");
+
+                            t.HasCheckConstraint("ck_investment_product_versions_version", "version >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Investments.Reserves.ReserveRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("ApprovalExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approval_expires_at");
+
+                    b.Property<Guid?>("ApprovalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("approval_id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long>("Held")
+                        .HasColumnType("bigint")
+                        .HasColumnName("held");
+
+                    b.Property<long>("Outstanding")
+                        .HasColumnType("bigint")
+                        .HasColumnName("outstanding");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<decimal>("Ratio")
+                        .HasPrecision(9, 6)
+                        .HasColumnType("numeric(9,6)")
+                        .HasColumnName("ratio");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<long>("Required")
+                        .HasColumnType("bigint")
+                        .HasColumnName("required");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("TransferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transfer_id");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("triggered_by");
+
+                    b.HasKey("Id");
+
+                    b.HasAlternateKey("Id", "TenantId");
+
+                    b.HasIndex("ProductId", "TenantId");
+
+                    b.HasIndex("TenantId", "ProductId", "Id");
+
+                    b.HasIndex("TenantId", "ProductId", "Status");
+
+                    b.ToTable("reserve_runs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_reserve_runs_action", "action IN ('topup', 'release', 'release_pending', 'none')");
+
+                            t.HasCheckConstraint("ck_reserve_runs_amounts", "required >= 0 AND amount >= 0 AND (amount = 0) = (action = 'none')");
+
+                            t.HasCheckConstraint("ck_reserve_runs_pending", "(action = 'release_pending') = (approval_id IS NOT NULL) AND (status = 'completed') = (action <> 'release_pending')");
+
+                            t.HasCheckConstraint("ck_reserve_runs_ratio", "ratio >= 0 AND ratio <= 1");
+
+                            t.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released')");
                         });
                 });
 
@@ -1775,6 +1966,26 @@ namespace Coffer.Migrations.Postgres
                         .HasForeignKey("PartnerId", "TenantId")
                         .HasPrincipalKey("Id", "TenantId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Coffer.Investments.Products.ProductVersion", b =>
+                {
+                    b.HasOne("Coffer.Investments.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Investments.Reserves.ReserveRun", b =>
+                {
+                    b.HasOne("Coffer.Investments.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Coffer.Ledger.Holds.Hold", b =>

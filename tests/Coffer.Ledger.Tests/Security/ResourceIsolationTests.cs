@@ -94,7 +94,7 @@ public sealed class ResourceIsolationTests
                 var response = method switch
                 {
                     "GET" => await client.GetAsync(url),
-                    "PUT" => await client.PutJsonAsync(url, ValidBodyFor(route)),
+                    "PUT" => await PutAsync(client, url, ValidBodyFor(route)),
                     _ => await client.PostJsonAsync(url, ValidBodyFor(route)),
                 };
                 // A role the endpoint does not admit is turned away before the resource is looked up.
@@ -145,6 +145,15 @@ public sealed class ResourceIsolationTests
             riskLevel = "low", termDays = 30,
         })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
+    /// <summary>A PUT as a careful client sends it: with an Idempotency-Key, and If-Match where the resource has versions.</summary>
+    private static Task<HttpResponseMessage> PutAsync(HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        return client.SendAsync(request);
+    }
+
     /// <summary>A body the action accepts, so that only ownership can turn the stranger away.</summary>
     private static object ValidBodyFor(string route) => route switch
     {
@@ -155,6 +164,11 @@ public sealed class ResourceIsolationTests
         _ when route.EndsWith("/dividend-pool/fundings", StringComparison.Ordinal) => new { amount = 1, currency = "USD", externalReference = "probe" },
         _ when route.EndsWith("/credentials", StringComparison.Ordinal) => new { apiKey = "k", secret = "s" },
         _ when route.EndsWith("/status", StringComparison.Ordinal) => new { status = "suspended" },
+        _ when route.EndsWith("/reserve-policy", StringComparison.Ordinal) => new { ratio = 0.1m },
+        _ when route.EndsWith("/investment/products/{id}", StringComparison.Ordinal) => new
+        {
+            name = "Probe", minAmount = 1, maxAmount = 10, expectedAnnualReturn = 0.01m, riskLevel = "low", termDays = 30,
+        },
         _ => new { },
     };
 

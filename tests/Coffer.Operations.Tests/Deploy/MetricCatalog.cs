@@ -33,9 +33,13 @@ internal static partial class MetricCatalog
         "coffer_job_outbox",
         "coffer_provider_calls_total",
         "coffer_provider_circuit_state",
+        "coffer_reserves_engine_timeouts_total",
+        // A histogram's count is the series a rate of runs reads.
+        "coffer_reserves_engine_run_seconds_count",
         // Histograms are named by the series PromQL reads: their buckets.
         "coffer_flag_propagation_seconds_bucket",
         "coffer_job_duration_seconds_bucket",
+        "coffer_reserves_engine_run_seconds_bucket",
     };
 
     /// <summary>The coffer_* names a PromQL expression mentions.</summary>
