@@ -7,6 +7,7 @@ using Coffer.Platform.Audit;
 using Coffer.Platform.Persistence;
 using Coffer.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coffer.Approvals.Tests;
 
@@ -44,6 +45,8 @@ internal sealed class ApprovalKit : IAsyncDisposable
         return new ApprovalKit(await CofferTestServer.StartAsync(provider, all, services =>
         {
             services.AddSingleton<ExecutionLog>();
+            // The test operation stands in for the investments module's executor of the same operation.
+            services.RemoveAll<IApprovedOperation>();
             services.AddApprovedOperation<TestOperation>();
         }));
     }

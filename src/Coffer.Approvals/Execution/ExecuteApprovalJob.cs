@@ -54,8 +54,16 @@ internal sealed class ExecuteApprovalJob(
             await job.CompleteAsync(new { status = "held" }, [ApprovalRequest.Hold(approval, now)], cancellationToken);
             return null;
         }
-        var operation = operations.FirstOrDefault(o => o.Operation == approval.Operation)
-            ?? throw new PermanentJobException($"No executor is registered for approved operation '{approval.Operation}'.");
+        var executors = operations.Where(o => o.Operation == approval.Operation).ToList();
+        var operation = executors switch
+        {
+            [var only] => only,
+            [] => throw new PermanentJobException($"No executor is registered for approved operation '{approval.Operation}'."),
+            // Two modules claiming one operation is a composition bug: refuse rather than pick one.
+            _ => throw new PermanentJobException(
+                $"{executors.Count} executors are registered for approved operation '{approval.Operation}': "
+                + string.Join(", ", executors.Select(e => e.GetType().Name)) + "."),
+        };
         ApprovalStatuses.Assert(approval.Status, ApprovalStatuses.Executed);
         using var payload = JsonDocument.Parse(approval.Payload);
         var result = await operation.ExecuteAsync(new ApprovedOperation(approval.Id, approval.TenantId, approval.Operation, approval.Amount,
