@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Coffer.Ledger.Contracts;
 using Coffer.Ledger.Deposits;
 using Coffer.Ledger.Withdrawals;
+using Coffer.Platform.Approvals;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Jobs;
 
@@ -42,6 +43,7 @@ public static class LedgerModule
         services.AddScoped<IMoneyMover, MoneyMover>();
         services.AddJobHandler<CreditDepositJob>(CreditDepositJob.JobType);
         services.AddJobHandler<WithdrawalPayoutJob>(WithdrawalPayoutJob.JobType);
+        services.AddApprovedOperation<ApprovedWithdrawal>();
         services.AddFeatureFlag(LedgerFlags.WithdrawalsEnabled, "Withdrawals may be requested (POST /api/v1/withdrawals).");
         services.AddFeatureFlag(LedgerFlags.ReversalsEnabled, "Operators may reverse posted transfers (POST /api/v1/transfers/{id}/reversal).");
         if (ServerRoles.RunsWorkers(builder.Configuration))

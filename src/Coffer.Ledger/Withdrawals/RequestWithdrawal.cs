@@ -5,6 +5,7 @@ using Coffer.Ledger.Holds;
 using Coffer.Ledger.Observability;
 using Coffer.Ledger.Posting;
 using Coffer.Ledger.Transfers;
+using Coffer.Platform.Approvals;
 using Coffer.Platform.Audit;
 using Coffer.Platform.Identity;
 using Coffer.Platform.Jobs;
@@ -39,9 +40,10 @@ internal static class RequestWithdrawal
 
     public sealed record Request(Guid? AccountId, long? Amount, string? Currency, Destination? Destination);
 
-    public static async Task<Results<Accepted<WithdrawalAccepted>, ProblemHttpResult>> Handle(
+    public static async Task<Results<Accepted<WithdrawalAccepted>, Accepted<ApprovalRequired>, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal user, LedgerStore store, RecordClock clock, AuditTrail audit, LedgerMetrics metrics,
-        Tokenizer tokenizer, JobQueue jobs, IServiceProvider services, HttpContext http, CancellationToken cancellationToken)
+        Tokenizer tokenizer, JobQueue jobs, IApprovalGate approvals, IServiceProvider services, HttpContext http,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var walletId = errors.Id("accountId", request.AccountId);
@@ -58,10 +60,7 @@ internal static class RequestWithdrawal
                 "No payout provider is configured (Coffer:Providers:Payouts:BaseUrl); withdrawals cannot be made.").ToProblem(http);
         }
         var caller = Caller.From(user);
-        var now = clock.Now();
-        var clearingId = SystemAccounts.IdOf(caller.Tenant, currency, SystemAccounts.ExternalClearing);
-        var accounts = await store.LockAccountsAsync(caller.Tenant, [walletId, clearingId], cancellationToken,
-            LedgerStore.EnsureSystemAccount(caller.Tenant, currency, SystemAccounts.ExternalClearing, now));
+        var (accounts, clearingId) = await LockAsync(store, clock, caller.Tenant, walletId, currency, cancellationToken);
         if (!accounts.TryGetValue(walletId, out var wallet) || !wallet.IsWallet || !AccountAccess.CanSee(caller, wallet))
         {
             return Failure.NotFound("account").With("field", "accountId").ToProblem(http);
@@ -74,32 +73,65 @@ internal static class RequestWithdrawal
             metrics.Rejected(TransferCodes.Hold);
             return failure.ToProblem(http);
         }
-        var withdrawalId = clock.NewId(now);
-        var hold = CreateHold.Stage(store, clock, now, caller.Tenant, accounts, walletId, clearingId, amount, currency, HoldLifetime,
-            $"Withdrawal {withdrawalId}");
         var destination = tokenizer.Tokenize(caller.Tenant, TokenKind, number!);
+        // A large withdrawal waits for a quorum of partners (issue 8): only the destination's token travels in the approval,
+        // and the funds are held when it executes (ApprovedWithdrawal) — not before, so a rejected request leaves nothing held.
+        var approval = await approvals.RequireAsync(new ApprovalAsk(caller.Tenant, ApprovalOperations.WithdrawalLarge, amount, currency,
+            new WithdrawalOrder(walletId, amount, currency, destination.Token, destination.Last4), caller.Subject, walletId.ToString()),
+            cancellationToken);
+        if (approval is not null)
+        {
+            return TypedResults.Accepted($"/api/v1/approvals/{approval.ApprovalId}", approval);
+        }
+        var withdrawal = Place(store, clock, audit, jobs, caller.Tenant, accounts, wallet, clearingId,
+            new WithdrawalOrder(walletId, amount, currency, destination.Token, destination.Last4), caller.Subject);
+        return TypedResults.Accepted($"/api/v1/withdrawals/{withdrawal.Id}",
+            new WithdrawalAccepted(withdrawal.Id, withdrawal.JobId, WithdrawalStatuses.Queued));
+    }
+
+    /// <summary>The wallet and the tenant's external clearing account of <paramref name="currency"/>, locked.</summary>
+    internal static async Task<(Dictionary<Guid, AccountSnapshot> Accounts, Guid ClearingId)> LockAsync(
+        LedgerStore store, RecordClock clock, string tenantId, Guid walletId, string currency, CancellationToken cancellationToken)
+    {
+        var clearingId = SystemAccounts.IdOf(tenantId, currency, SystemAccounts.ExternalClearing);
+        var accounts = await store.LockAccountsAsync(tenantId, [walletId, clearingId], cancellationToken,
+            LedgerStore.EnsureSystemAccount(tenantId, currency, SystemAccounts.ExternalClearing, clock.Now()));
+        return (accounts, clearingId);
+    }
+
+    /// <summary>
+    /// Holds the funds (already reserved on the locked snapshots by <see cref="PostingRules.Reserve"/>), records the withdrawal and
+    /// enqueues its payout, all staged for the open transaction's commit.
+    /// </summary>
+    internal static Withdrawal Place(
+        LedgerStore store, RecordClock clock, AuditTrail audit, JobQueue jobs, string tenantId, Dictionary<Guid, AccountSnapshot> accounts,
+        AccountSnapshot wallet, Guid clearingId, WithdrawalOrder order, string requestedBy)
+    {
+        var now = clock.Now();
+        var withdrawalId = clock.NewId(now);
+        var hold = CreateHold.Stage(store, clock, now, tenantId, accounts, wallet.Id, clearingId, order.Amount, order.Currency, HoldLifetime,
+            $"Withdrawal {withdrawalId}");
         var withdrawal = new Withdrawal
         {
             Id = withdrawalId,
-            TenantId = caller.Tenant,
-            AccountId = walletId,
-            OwnerId = wallet.OwnerId ?? throw new InvalidOperationException($"Wallet {walletId} has no owner."),
-            RequestedBy = caller.Subject,
-            Amount = amount,
-            Currency = currency,
-            DestinationToken = destination.Token,
-            DestinationLast4 = destination.Last4,
+            TenantId = tenantId,
+            AccountId = wallet.Id,
+            OwnerId = wallet.OwnerId ?? throw new InvalidOperationException($"Wallet {wallet.Id} has no owner."),
+            RequestedBy = requestedBy,
+            Amount = order.Amount,
+            Currency = order.Currency,
+            DestinationToken = order.DestinationToken,
+            DestinationLast4 = order.DestinationLast4,
             Status = WithdrawalStatuses.Queued,
             HoldId = hold.Id,
-            JobId = jobs.Enqueue(caller.Tenant, WithdrawalPayoutJob.JobType, new WithdrawalPayoutJob.Payload(withdrawalId), caller.Subject),
+            JobId = jobs.Enqueue(tenantId, WithdrawalPayoutJob.JobType, new WithdrawalPayoutJob.Payload(withdrawalId), requestedBy),
             CreatedAt = now,
             UpdatedAt = now,
         };
         store.Session.Defer(Withdrawal.Insert(withdrawal));
-        audit.Record(caller.Tenant, "withdrawal.requested", "withdrawal", withdrawalId.ToString(), before: null,
+        audit.Record(tenantId, "withdrawal.requested", "withdrawal", withdrawalId.ToString(), before: null,
             after: WithdrawalResponse.From(withdrawal));
-        return TypedResults.Accepted($"/api/v1/withdrawals/{withdrawalId}",
-            new WithdrawalAccepted(withdrawalId, withdrawal.JobId, WithdrawalStatuses.Queued));
+        return withdrawal;
     }
 
     /// <summary>A bank account number or IBAN (<see cref="AccountNumbers"/>).</summary>
