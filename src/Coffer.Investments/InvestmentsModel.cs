@@ -87,7 +87,7 @@ public static class InvestmentsModel
             run.ToTable("reserve_runs", table =>
             {
                 table.HasCheckConstraint("ck_reserve_runs_action", "action IN ('topup', 'release', 'release_pending', 'none')");
-                table.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released')");
+                table.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released', 'not_released')");
                 table.HasCheckConstraint("ck_reserve_runs_amounts", "required >= 0 AND amount >= 0 AND (amount = 0) = (action = 'none')");
                 table.HasCheckConstraint("ck_reserve_runs_ratio", "ratio >= 0 AND ratio <= 1");
                 table.HasCheckConstraint("ck_reserve_runs_pending",

@@ -16,6 +16,14 @@ namespace Coffer.Approvals.Requests;
 internal sealed class ApprovalGate(
     DbSession session, RecordClock clock, ApprovalSettings settings, ApprovalMetrics metrics, AuditTrail audit) : IApprovalGate
 {
+    public async Task<string?> StatusOfAsync(string tenantId, Guid approvalId, CancellationToken cancellationToken)
+    {
+        var rows = await session.QueryAsync(SqlStatement.Tagged("approval_requests.status",
+            "SELECT status FROM approval_requests WHERE tenant_id = @tenant AND id = @id", ("tenant", tenantId), ("id", approvalId)),
+            r => r.GetString(0), cancellationToken);
+        return rows is [var status] ? status : null;
+    }
+
     public async Task<ApprovalRequired?> RequireAsync(ApprovalAsk ask, CancellationToken cancellationToken)
     {
         if (!session.InTransaction)

@@ -144,10 +144,17 @@ internal sealed class ReserveEngine(
 
     private async Task<Failure?> ReleaseAsync(ReserveRun run, CancellationToken cancellationToken)
     {
-        // One proposal at a time: while a release waits for approval, later runs do not propose another (expired ones no longer count).
-        if ((await session.QueryAsync(ReserveRun.OpenRelease(run.TenantId, run.ProductId, clock.Now()), ReserveRun.Read, cancellationToken)).Count > 0)
+        // One proposal at a time: while a release waits for approval, later runs do not propose another (expired ones no longer
+        // count). One whose approval was rejected (or expired early) is settled as not released, and a new one may be proposed.
+        foreach (var open in await session.QueryAsync(ReserveRun.OpenRelease(run.TenantId, run.ProductId, clock.Now()), ReserveRun.Read,
+                     cancellationToken))
         {
-            return null;
+            var status = await gate.StatusOfAsync(run.TenantId, open.ApprovalId!.Value, cancellationToken);
+            if (status is not ("rejected" or "expired"))
+            {
+                return null;
+            }
+            await session.ExecuteAsync([ReserveRun.MarkNotReleased(run.TenantId, open.Id)], cancellationToken);
         }
         var amount = checked(run.Held - run.Required);
         var approval = await gate.RequireAsync(new ApprovalAsk(run.TenantId, ApprovalOperations.ReserveRelease, amount, run.Currency,

@@ -22,6 +22,9 @@ internal static class ReserveRunStatuses
     public const string Completed = "completed";
     public const string PendingApproval = "pending_approval";
     public const string Released = "released";
+
+    /// <summary>The release's approval was rejected or expired: nothing moved, and the engine may propose again.</summary>
+    public const string NotReleased = "not_released";
 }
 
 /// <summary>One run of the reserves engine over one product (<c>reserve_runs</c>): the figures it saw and what it did.</summary>
@@ -93,8 +96,13 @@ internal sealed class ReserveRun
         $"""
         SELECT {Columns} FROM reserve_runs
         WHERE tenant_id = @tenant AND product_id = @product AND status = '{ReserveRunStatuses.PendingApproval}' AND approval_expires_at > @now
-        ORDER BY id LIMIT 1
+        ORDER BY id LIMIT 10
         """, ("tenant", tenantId), ("product", productId), ("now", now));
+
+    /// <summary>Settles a pending release whose approval will never execute.</summary>
+    public static SqlStatement MarkNotReleased(string tenantId, Guid id) => SqlStatement.Tagged("reserve_runs.not_released",
+        $"UPDATE reserve_runs SET status = '{ReserveRunStatuses.NotReleased}' WHERE tenant_id = @tenant AND id = @id "
+        + $"AND status = '{ReserveRunStatuses.PendingApproval}'", ("tenant", tenantId), ("id", id));
 
     public static SqlStatement PageOfProduct(string tenantId, Guid productId, Guid? after, int limit) => SqlStatement.Tagged("reserve_runs.page",
         $"SELECT {Columns} FROM reserve_runs WHERE tenant_id = @tenant AND product_id = @product"

@@ -1029,7 +1029,7 @@ namespace Coffer.Migrations.Postgres
 
                             t.HasCheckConstraint("ck_reserve_runs_ratio", "ratio >= 0 AND ratio <= 1");
 
-                            t.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released')");
+                            t.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released', 'not_released')");
                         });
                 });
 

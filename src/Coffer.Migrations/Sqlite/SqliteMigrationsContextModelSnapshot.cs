@@ -1024,7 +1024,7 @@ namespace Coffer.Migrations.Sqlite
 
                             t.HasCheckConstraint("ck_reserve_runs_ratio", "ratio >= 0 AND ratio <= 1");
 
-                            t.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released')");
+                            t.HasCheckConstraint("ck_reserve_runs_status", "status IN ('completed', 'pending_approval', 'released', 'not_released')");
                         });
                 });
 

@@ -11,6 +11,12 @@ namespace Coffer.Platform.Approvals;
 public interface IApprovalGate
 {
     Task<ApprovalRequired?> RequireAsync(ApprovalAsk ask, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Where an approval the gate returned stands now: <c>pending</c>, <c>approved</c>, <c>executed</c>, <c>rejected</c> or
+    /// <c>expired</c>; null when unknown (no approvals module). Lets a module stop waiting on a request that will never execute.
+    /// </summary>
+    Task<string?> StatusOfAsync(string tenantId, Guid approvalId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
 
 /// <param name="Operation">One of <see cref="ApprovalOperations"/>.</param>

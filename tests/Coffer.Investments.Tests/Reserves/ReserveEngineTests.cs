@@ -115,6 +115,34 @@ public sealed class ReserveEngineTests
     [Theory(Timeout = 90_000)]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
+    public async Task RejectedRelease_IsSettledNotReleased_AndTheNextRunProposesAgain(DatabaseProvider provider)
+    {
+        await using var kit = await InvestmentKit.StartAsync(provider,
+            services: s => s.Replace(ServiceDescriptor.Scoped<IApprovalGate, AlwaysRequireApproval>()));
+        var (product, accounts) = await kit.InvestedProductAsync(20_000);
+        await kit.SetRatioAsync(product, 0.2m);
+        await kit.RunAsync(product);
+        await kit.SetRatioAsync(product, 0.05m);
+        var proposed = await kit.RunAsync(product, HttpStatusCode.Accepted);
+        Assert.Equal("none", (await kit.RunAsync(product)).GetProperty("action").GetString()); // waiting: nothing more proposed
+
+        lock (AlwaysRequireApproval.Rejected)
+        {
+            AlwaysRequireApproval.Rejected.Add(proposed.GetProperty("approvalId").GetGuid());
+        }
+        var again = await kit.RunAsync(product, HttpStatusCode.Accepted);
+
+        Assert.Equal("release_pending", again.GetProperty("action").GetString());
+        Assert.NotEqual(proposed.GetProperty("approvalId").GetGuid(), again.GetProperty("approvalId").GetGuid());
+        var first = (await (await kit.Ops.GetAsync($"/api/v1/investment/products/{product}/reserves/runs")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == proposed.GetProperty("id").GetGuid());
+        Assert.Equal("not_released", first.GetProperty("status").GetString());
+        Assert.Equal((20_000, -4_000, 4_000), await kit.BalancesAsync(accounts)); // nothing moved by either proposal
+    }
+
+    [Theory(Timeout = 90_000)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
     public async Task ApprovedRelease_ThatWouldLeaveTheReserveShort_IsRefused_AndMovesNothing(DatabaseProvider provider)
     {
         await using var kit = await InvestmentKit.StartAsync(provider,

@@ -49,4 +49,15 @@ internal sealed class AlwaysRequireApproval : IApprovalGate
         return Task.FromResult<ApprovalRequired?>(new ApprovalRequired(Guid.CreateVersion7(), ApprovalRequired.PendingApproval,
             DateTimeOffset.UtcNow.AddHours(72)));
     }
+
+    /// <summary>Approvals the test has the partners reject.</summary>
+    public static readonly HashSet<Guid> Rejected = [];
+
+    public Task<string?> StatusOfAsync(string tenantId, Guid approvalId, CancellationToken cancellationToken)
+    {
+        lock (Rejected)
+        {
+            return Task.FromResult<string?>(Rejected.Contains(approvalId) ? "rejected" : "pending");
+        }
+    }
 }
