@@ -59,10 +59,7 @@ internal static class DividendEndpoints
     {
         var errors = new ValidationErrors();
         var size = Page<DividendResponse>.SizeOf(errors, limit);
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Not a cursor from this list.");
-        }
+        var after = Cursor.Read(errors, cursor);
         if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);

@@ -49,10 +49,7 @@ internal static class InvestmentEndpoints
         {
             errors.Add("status", $"One of: {string.Join(", ", InvestmentStatuses.All)}.");
         }
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Not a cursor from this list.");
-        }
+        var after = Cursor.Read(errors, cursor);
         if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);

@@ -91,10 +91,7 @@ internal static class PartnerEndpoints
     {
         var errors = new ValidationErrors();
         var size = Page<PartnerResponse>.SizeOf(errors, limit);
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Not a cursor from this list.");
-        }
+        var after = Cursor.Read(errors, cursor);
         if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);

@@ -60,10 +60,7 @@ internal static class ProductEndpoints
         {
             errors.Add("status", "One of: draft, open, closed.");
         }
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Not a cursor from this list.");
-        }
+        var after = Cursor.Read(errors, cursor);
         var caller = Caller.From(user);
         if (!SeesDrafts(caller) && status == ProductStatuses.Draft)
         {
@@ -119,10 +116,7 @@ internal static class ProductEndpoints
     {
         var errors = new ValidationErrors();
         var size = Page<ProductVersionResponse>.SizeOf(errors, limit);
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Not a cursor from this list.");
-        }
+        var after = Cursor.Read(errors, cursor);
         if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);

@@ -86,10 +86,7 @@ internal static class ReserveEndpoints
     {
         var errors = new ValidationErrors();
         var size = Page<ReserveRunResponse>.SizeOf(errors, limit);
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Not a cursor from this list.");
-        }
+        var after = Cursor.Read(errors, cursor);
         if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);
