@@ -4,11 +4,15 @@ namespace Coffer.Chaos.Verification;
 
 /// <summary>
 /// What the clients were told makes sense: a replay got the original status and body, marked replayed; a refusal is one the
-/// workload can meet (<c>insufficient_funds</c>); and no request was left without a definitive answer once resolved.
+/// workload can meet (<c>insufficient_funds</c>; for a product dividend, <c>no_active_investments</c> while every investment of the
+/// product is still executing or redeemed); and no request was left without a definitive answer once resolved.
 /// </summary>
 internal static class ClientAnswersCheck
 {
     private static readonly HashSet<string> ExpectedRefusals = ["insufficient_funds"];
+
+    private static bool IsExpectedRefusal(OperationKind kind, string? code) =>
+        ExpectedRefusals.Contains(code ?? "") || (kind == OperationKind.Dividend && code == "no_active_investments");
 
     public static void Check(IReadOnlyList<OperationRecord> records, Findings findings)
     {
@@ -30,7 +34,7 @@ internal static class ClientAnswersCheck
                 {
                     findings.Add("unresolved", $"{request} never got a definitive answer: {outcome}");
                 }
-                else if (outcome.Kind == OutcomeKind.Refused && !ExpectedRefusals.Contains(outcome.Code ?? ""))
+                else if (outcome.Kind == OutcomeKind.Refused && !IsExpectedRefusal(record.Plan.Kind, outcome.Code))
                 {
                     findings.Add("unexpected answer", $"{request} by {request.Caller}: {outcome}");
                 }
