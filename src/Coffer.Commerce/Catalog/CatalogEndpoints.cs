@@ -25,9 +25,9 @@ internal static class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a catalog product with its variants (SKU unique per tenant, attributes, a price per currency)");
         products.MapGet("/", List).RequireRoles(Readers).RequireFeature(CommerceFlags.Enabled)
-            .WithSummary("The tenant's catalog products, oldest first, without their variants");
+            .WithSummary("The tenant's catalog products (customers see active and archived ones), oldest first, without their variants");
         products.MapGet("/{id:guid}", Get).RequireRoles(Readers).RequireFeature(CommerceFlags.Enabled)
-            .WithSummary("One product with its variants and prices, with its ETag (the version); served from the catalog cache");
+            .WithSummary("One product with its variants and prices, with its ETag (the version); served from the catalog cache (drafts: admins and operators)");
         products.MapPut("/{id:guid}/variants/{variantId:guid}/prices", SetVariantPrices.Handle).RequireRoles(Roles.Admin)
             .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(CommerceFlags.Enabled)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired)
@@ -42,22 +42,28 @@ internal static class CatalogEndpoints
         var size = Page<ProductSummary>.SizeOf(errors, limit);
         CatalogRules.Status(errors, "status", status);
         var after = Cursor.Read(errors, cursor);
+        var caller = Caller.From(user);
+        if (!caller.ActsForTenant && status == CatalogStatuses.Draft)
+        {
+            errors.Add("status", "Draft products are visible to administrators and operators only.");
+        }
         if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);
         }
-        var rows = await session.QueryAsync(CatalogProduct.Page(Caller.From(user).Tenant, status, after, size + 1), CatalogProduct.Read,
-            cancellationToken);
+        var rows = await session.QueryAsync(CatalogProduct.Page(caller.Tenant, status, excludeDrafts: !caller.ActsForTenant, after, size + 1),
+            CatalogProduct.Read, cancellationToken);
         return TypedResults.Ok(Page<ProductSummary>.From(rows, size, ProductSummary.From, p => p.Id));
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Get(
         Guid id, ClaimsPrincipal user, DbSession session, CatalogCache cache, HttpContext http, CancellationToken cancellationToken)
     {
-        var tenant = Caller.From(user).Tenant;
-        var product = await cache.GetOrLoadAsync(CatalogCache.ProductKey(tenant, id),
-            ct => CatalogChanges.LoadAsync(session, tenant, id, ct), cancellationToken);
-        if (product is null)
+        var caller = Caller.From(user);
+        var product = await cache.GetOrLoadAsync(CatalogCache.ProductKey(caller.Tenant, id),
+            ct => CatalogChanges.LoadAsync(session, caller.Tenant, id, ct), cancellationToken);
+        // A draft is not public yet: customers do not see it (one cache entry serves every role; the check follows it).
+        if (product is null || (product.Status == CatalogStatuses.Draft && !caller.ActsForTenant))
         {
             return Failure.NotFound("product").ToProblem(http);
         }

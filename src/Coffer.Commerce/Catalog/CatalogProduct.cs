@@ -54,8 +54,10 @@ internal sealed class CatalogProduct
         ("tenant", tenantId), ("id", id));
 
     /// <summary>A page of the tenant's products in id order after <paramref name="after"/>; <paramref name="status"/> filters when given.</summary>
-    public static SqlStatement Page(string tenantId, string? status, Guid? after, int limit) => SqlStatement.Tagged("commerce_products.page",
+    public static SqlStatement Page(string tenantId, string? status, bool excludeDrafts, Guid? after, int limit) =>
+        SqlStatement.Tagged("commerce_products.page",
         $"SELECT {Columns} FROM commerce_products WHERE tenant_id = @tenant" + (status is null ? "" : " AND status = @status")
+        + (excludeDrafts ? $" AND status <> '{CatalogStatuses.Draft}'" : "")
         + (after is null ? "" : " AND id > @after") + " ORDER BY id LIMIT @limit",
         ("tenant", tenantId), ("status", status), ("after", after), ("limit", limit));
 

@@ -38,6 +38,21 @@ public sealed class CatalogApiTests
         var audit = await DatabaseShell.ScalarAsync<long>(kit.Server.Database,
             "SELECT COUNT(*) FROM audit_events WHERE action = 'commerce_product.created'");
         Assert.Equal(2, audit);
+
+        // A draft is not public: the admin and operators see it, customers neither read nor list it (cached or not).
+        var draft = (await kit.CreateAsync(new
+        {
+            name = "Coming soon", variants = new[] { new { sku = "SOON-1", prices = new Dictionary<string, long> { ["USD"] = 500 } } },
+        })).GetProperty("id").GetGuid();
+        Assert.Equal("draft", (await (await kit.Admin.GetAsync($"/api/v1/commerce/products/{draft}")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+        await (await kit.Server.Operator().GetAsync($"/api/v1/commerce/products/{draft}")).ExpectAsync(HttpStatusCode.OK);
+        await (await kit.Alice.GetAsync($"/api/v1/commerce/products/{draft}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.Equal(2, (await (await kit.Alice.GetAsync("/api/v1/commerce/products")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("items").GetArrayLength());
+        Assert.Equal(3, (await (await kit.Admin.GetAsync("/api/v1/commerce/products")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("items").GetArrayLength());
+        await (await kit.Alice.GetAsync("/api/v1/commerce/products?status=draft")).ExpectAsync(HttpStatusCode.BadRequest);
     }
 
     [Theory(Timeout = 60_000)]

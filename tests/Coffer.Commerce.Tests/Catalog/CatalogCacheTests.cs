@@ -5,7 +5,15 @@ using StackExchange.Redis;
 
 namespace Coffer.Commerce.Tests.Catalog;
 
+/// <summary>Tests that read <c>/metrics</c> run alone: OpenTelemetry's meters are process-wide, other servers' lookups would count.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CatalogMetricsCollection
+{
+    public const string Name = "catalog-metrics";
+}
+
 /// <summary>Cache-aside reads of a product: a second read is a hit; a price update invalidates; in memory and in Redis.</summary>
+[Collection(CatalogMetricsCollection.Name)]
 public sealed class CatalogCacheTests
 {
     [Theory(Timeout = 60_000)]
