@@ -61,6 +61,15 @@ internal static class CreateCatalogProduct
                 session.Defer(VariantPrice.Insert(price));
             }
         }
+        try
+        {
+            // Written now, not with COMMIT: a concurrent create may take a SKU after the check above; the unique index decides.
+            await session.ExecuteAsync([], cancellationToken);
+        }
+        catch (DbFailureException violation) when (violation.IsUniqueViolationOn("sku"))
+        {
+            return CommerceFailures.SkuTaken(skus).ToProblem(http);
+        }
         var response = ProductResponse.From(product, rows, prices);
         audit.Record(caller.Tenant, "commerce_product.created", "commerce_product", product.Id.ToString(), before: null, after: response);
         http.Response.Headers.ETag = CatalogChanges.ETagOf(product);

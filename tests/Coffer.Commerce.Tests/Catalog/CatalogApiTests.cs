@@ -146,4 +146,22 @@ public sealed class CatalogApiTests
         Assert.Equal(0, (await (await kit.Server.Customer("mallory", "globex").GetAsync("/api/v1/commerce/products")).ExpectAsync(HttpStatusCode.OK))
             .GetProperty("items").GetArrayLength());
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ConcurrentCreates_WithOneSku_OneWins_TheOthersAnswerSkuTaken(DatabaseProvider provider)
+    {
+        await using var kit = await CatalogKit.StartAsync(provider);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            kit.Admin.PostJsonAsync("/api/v1/commerce/products", CatalogKit.ProductBody(sku: "RACE-1", name: $"Racer {i}"))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var lost in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            Assert.Equal("sku_taken", (await lost.ExpectAsync(HttpStatusCode.Conflict)).Code());
+        }
+        Assert.Equal(1L, await DatabaseShell.ScalarAsync<long>(kit.Server.Database, "SELECT COUNT(*) FROM commerce_variants WHERE sku = 'RACE-1'"));
+        Assert.Equal(1L, await DatabaseShell.ScalarAsync<long>(kit.Server.Database, "SELECT COUNT(*) FROM commerce_products"));
+    }
 }
