@@ -28,6 +28,11 @@ internal static class CatalogEndpoints
             .WithSummary("The tenant's catalog products (customers see active and archived ones), oldest first, without their variants");
         products.MapGet("/{id:guid}", Get).RequireRoles(Readers).RequireFeature(CommerceFlags.Enabled)
             .WithSummary("One product with its variants and prices, with its ETag (the version); served from the catalog cache (drafts: admins and operators)");
+        products.MapPut("/{id:guid}", UpdateCatalogProduct.Handle).RequireRoles(Roles.Admin)
+            .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(CommerceFlags.Enabled)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .WithSummary("Replace a product's name, description and status (If-Match required: its current ETag)");
         products.MapPut("/{id:guid}/variants/{variantId:guid}/prices", SetVariantPrices.Handle).RequireRoles(Roles.Admin)
             .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(CommerceFlags.Enabled)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired)

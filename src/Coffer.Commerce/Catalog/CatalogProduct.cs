@@ -3,7 +3,7 @@ using Coffer.Platform.Persistence;
 
 namespace Coffer.Commerce.Catalog;
 
-/// <summary>A catalog product's life: <c>draft</c> (being set up) → <c>active</c> (sold) → <c>archived</c> (no longer sold).</summary>
+/// <summary>A catalog product's life: <c>draft</c> (being set up) → <c>active</c> (sold) ⇄ <c>archived</c> (no longer sold).</summary>
 internal static class CatalogStatuses
 {
     public const string Draft = "draft";
@@ -11,6 +11,10 @@ internal static class CatalogStatuses
     public const string Archived = "archived";
 
     public static readonly IReadOnlyList<string> All = [Draft, Active, Archived];
+
+    /// <summary>Once sold, a product never becomes a draft again; an archived one may be sold again.</summary>
+    public static bool CanMove(string from, string to) =>
+        from == to || (from, to) is (Draft, Active) or (Draft, Archived) or (Active, Archived) or (Archived, Active);
 }
 
 /// <summary>

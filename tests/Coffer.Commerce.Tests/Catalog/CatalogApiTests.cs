@@ -164,4 +164,31 @@ public sealed class CatalogApiTests
         Assert.Equal(1L, await DatabaseShell.ScalarAsync<long>(kit.Server.Database, "SELECT COUNT(*) FROM commerce_variants WHERE sku = 'RACE-1'"));
         Assert.Equal(1L, await DatabaseShell.ScalarAsync<long>(kit.Server.Database, "SELECT COUNT(*) FROM commerce_products"));
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Product_IsUpdatedUnderIfMatch_AndAnIllegalStatusMove_Is409(DatabaseProvider provider)
+    {
+        await using var kit = await CatalogKit.StartAsync(provider);
+        var id = (await kit.CreateAsync()).GetProperty("id").GetGuid();
+        var url = $"/api/v1/commerce/products/{id}";
+        object Body(string status, string name = "T-shirt v2") => new { name, status, idempotencyKey = Guid.NewGuid().ToString() };
+
+        await (await kit.Alice.PutJsonAsync(url, Body("archived"), ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("precondition_required", (await (await kit.Admin.PutJsonAsync(url, Body("archived"))).ExpectAsync((HttpStatusCode)428)).Code());
+        var invalid = await (await kit.Admin.PutJsonAsync(url, Body("gone", name: ""), ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Superset(new HashSet<string> { "name", "status" }, invalid.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToHashSet());
+        var backToDraft = await (await kit.Admin.PutJsonAsync(url, Body("draft"), ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Equal("invalid_transition", backToDraft.Code());
+        Assert.Equal("active", backToDraft.GetProperty("from").GetString());
+
+        var updated = await (await kit.Admin.PutJsonAsync(url, Body("archived"), ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("T-shirt v2", "archived", 2L),
+            (updated.GetProperty("name").GetString(), updated.GetProperty("status").GetString(), updated.GetProperty("version").GetInt64()));
+        Assert.Single(updated.GetProperty("variants").EnumerateArray()); // the variants stay as they were
+        await (await kit.Admin.PutJsonAsync(url, Body("active"), ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        Assert.Equal(1L, await DatabaseShell.ScalarAsync<long>(kit.Server.Database,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'commerce_product.updated'"));
+    }
 }

@@ -56,6 +56,12 @@ public sealed class CatalogCacheTests
         Assert.Equal(2500, after.GetProperty("variants")[0].GetProperty("prices").GetProperty("USD").GetInt64());
         Assert.Equal(2, after.GetProperty("version").GetInt64());
         Assert.Equal(misses + 2, await kit.CacheLookupsAsync("miss"));
+
+        // A change of the product itself invalidates too.
+        await (await kit.Admin.PutJsonAsync(url, new { name = "Renamed", status = "active", idempotencyKey = Guid.NewGuid().ToString() },
+            ifMatch: "\"2\"")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Renamed", (await (await kit.Alice.GetAsync(url)).ExpectAsync(HttpStatusCode.OK)).GetProperty("name").GetString());
+        Assert.Equal(misses + 3, await kit.CacheLookupsAsync("miss"));
     }
 
     [Fact(Timeout = 60_000)]

@@ -176,6 +176,7 @@ public sealed class ResourceIsolationTests
         _ when route.EndsWith("/credentials", StringComparison.Ordinal) => new { apiKey = "k", secret = "s" },
         _ when route.EndsWith("/status", StringComparison.Ordinal) => new { status = "suspended" },
         _ when route.EndsWith("/reserve-policy", StringComparison.Ordinal) => new { ratio = 0.1m },
+        _ when route.EndsWith("/commerce/products/{id}", StringComparison.Ordinal) => new { name = "Probe", status = "active" },
         _ when route.EndsWith("/variants/{variantId}/prices", StringComparison.Ordinal) => new { prices = new Dictionary<string, long> { ["USD"] = 1 } },
         _ when route.EndsWith("/investment/products/{id}", StringComparison.Ordinal) => new
         {
