@@ -1,4 +1,5 @@
 using Coffer.Approvals;
+using Coffer.Commerce;
 using Coffer.Investments;
 using Coffer.Ledger;
 using Coffer.Platform;
@@ -20,6 +21,7 @@ public abstract class CofferMigrationsContext(DbContextOptions options) : DbCont
         LedgerModel.Configure(modelBuilder);
         InvestmentsModel.Configure(modelBuilder);
         ApprovalsModel.Configure(modelBuilder);
+        CommerceModel.Configure(modelBuilder);
         ModelNaming.UseSnakeCaseColumns(modelBuilder);
     }
 }

@@ -380,6 +380,149 @@ namespace Coffer.Migrations.Sqlite
                     b.ToTable("approval_signatures", (string)null);
                 });
 
+            modelBuilder.Entity("Coffer.Commerce.Catalog.CatalogProduct", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1L)
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.ToTable("commerce_products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_products_status", "status IN ('draft', 'active', 'archived')");
+
+                            t.HasCheckConstraint("ck_commerce_products_version", "version >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Catalog.CatalogVariant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attributes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "TenantId");
+
+                    b.HasIndex("TenantId", "Sku")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "ProductId", "Id");
+
+                    b.ToTable("commerce_variants", (string)null);
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Catalog.VariantPrice", b =>
+                {
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("VariantId", "Currency");
+
+                    b.HasIndex("TenantId", "VariantId");
+
+                    b.HasIndex("VariantId", "TenantId");
+
+                    b.ToTable("commerce_variant_prices", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_variant_prices_amount", "amount_minor > 0");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Investments.Dividends.DividendDistribution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1906,6 +2049,26 @@ namespace Coffer.Migrations.Sqlite
                     b.HasOne("Coffer.Approvals.Partners.ApprovalPartner", null)
                         .WithMany()
                         .HasForeignKey("PartnerId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Catalog.CatalogVariant", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogProduct", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Catalog.VariantPrice", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId", "TenantId")
                         .HasPrincipalKey("Id", "TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

@@ -1,4 +1,5 @@
 using Coffer.Approvals;
+using Coffer.Commerce;
 using Coffer.Investments;
 using Coffer.Ledger;
 using Coffer.Migrations;
@@ -29,6 +30,7 @@ public static class CofferHost
         builder.AddLedgerModule();
         builder.AddInvestmentsModule();
         builder.AddApprovalsModule();
+        builder.AddCommerceModule();
 
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<ISchemaStatus>(sp => sp.GetRequiredService<SchemaMigrator>());
@@ -47,6 +49,7 @@ public static class CofferHost
             app.MapLedgerEndpoints();
             app.MapInvestmentsEndpoints();
             app.MapApprovalsEndpoints();
+            app.MapCommerceEndpoints();
             app.MapCofferOpenApi();
         }
         return app;

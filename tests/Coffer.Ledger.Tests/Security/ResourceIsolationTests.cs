@@ -53,6 +53,13 @@ public sealed class ResourceIsolationTests
         await (await admin.PutJsonAsync("/api/v1/approvals/policies/dividend.distribute",
             new { thresholds = new Dictionary<string, long>(), requiredSignatures = 1 })).ExpectAsync(HttpStatusCode.Created);
         var approval = await AskApprovalAsync(server);
+        // The commerce module's: a draft catalog product (the admin's; customers see no drafts) with one variant.
+        var catalogProduct = (await (await admin.PostJsonAsync("/api/v1/commerce/products", new
+        {
+            name = "Probe item", variants = new[] { new { sku = "PROBE-1", prices = new Dictionary<string, long> { ["USD"] = 100 } } },
+        })).ExpectAsync(HttpStatusCode.Created));
+        var catalogProductId = catalogProduct.GetProperty("id").GetGuid();
+        var catalogVariantId = catalogProduct.GetProperty("variants")[0].GetProperty("id").GetGuid();
         // The resource each route prefix addresses, and who may read it afterwards; a route not listed here fails the test.
         var resources = new Dictionary<string, (Guid Id, HttpClient Reader)>
         {
@@ -66,6 +73,7 @@ public sealed class ResourceIsolationTests
             ["/api/v1/investment/investments/{id}"] = (investment, alice),
             ["/api/v1/approvals/partners/{id}"] = (approvalPartner, admin),
             ["/api/v1/approvals/{id}"] = (approval, admin),
+            ["/api/v1/commerce/products/{id}"] = (catalogProductId, admin),
         };
         // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
         var strangers = new List<(string Who, HttpClient Client, string Role)>
@@ -88,7 +96,8 @@ public sealed class ResourceIsolationTests
                 failures.Add($"{method} {route}: no resource known for this route; add one to the test");
                 continue;
             }
-            var url = route.Replace("{id}", resources[prefix].Id.ToString()).Replace("{distributionId}", Guid.NewGuid().ToString());
+            var url = route.Replace("{id}", resources[prefix].Id.ToString()).Replace("{distributionId}", Guid.NewGuid().ToString())
+                .Replace("{variantId}", catalogVariantId.ToString());
             foreach (var (who, client, role) in strangers)
             {
                 var response = method switch
@@ -122,6 +131,8 @@ public sealed class ResourceIsolationTests
             .GetProperty("status").GetString());
         Assert.Equal("active", (await (await admin.GetAsync($"/api/v1/approvals/partners/{approvalPartner}")).ExpectAsync(HttpStatusCode.OK))
             .GetProperty("status").GetString());
+        Assert.Equal(1, (await (await admin.GetAsync($"/api/v1/commerce/products/{catalogProductId}")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("version").GetInt64());
     }
 
     /// <summary>A pending approval of tenant acme, requested by "root", created through the platform's gate contract.</summary>
@@ -165,6 +176,8 @@ public sealed class ResourceIsolationTests
         _ when route.EndsWith("/credentials", StringComparison.Ordinal) => new { apiKey = "k", secret = "s" },
         _ when route.EndsWith("/status", StringComparison.Ordinal) => new { status = "suspended" },
         _ when route.EndsWith("/reserve-policy", StringComparison.Ordinal) => new { ratio = 0.1m },
+        _ when route.EndsWith("/commerce/products/{id}", StringComparison.Ordinal) => new { name = "Probe", status = "active" },
+        _ when route.EndsWith("/variants/{variantId}/prices", StringComparison.Ordinal) => new { prices = new Dictionary<string, long> { ["USD"] = 1 } },
         _ when route.EndsWith("/investment/products/{id}", StringComparison.Ordinal) => new
         {
             name = "Probe", minAmount = 1, maxAmount = 10, expectedAnnualReturn = 0.01m, riskLevel = "low", termDays = 30,

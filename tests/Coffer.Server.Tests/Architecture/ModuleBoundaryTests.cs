@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Coffer.Approvals;
+using Coffer.Commerce;
 using Coffer.Ledger;
 using Coffer.Migrations;
 using Coffer.Platform;
@@ -81,6 +82,19 @@ public sealed class ModuleBoundaryTests
 
         Assert.True(result.IsSuccessful, $"Approvals types that reach into another module or the host: {Names(result)}");
         Assert.Equal(["Coffer.Platform"], approvals.GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("Coffer.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Commerce_DependsOnThePlatformAndTheLedgerOnly()
+    {
+        var commerce = typeof(CommerceModule).Assembly;
+        var result = Types.InAssembly(commerce)
+            .ShouldNot().HaveDependencyOnAny([.. BusinessModules.Where(m => m is not ("Coffer.Commerce" or "Coffer.Ledger")), .. Composers])
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, $"Commerce types that reach into another module or the host: {Names(result)}");
+        Assert.Equal(["Coffer.Ledger", "Coffer.Platform"], commerce.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(n => n.StartsWith("Coffer.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
