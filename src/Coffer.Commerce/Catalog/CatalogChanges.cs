@@ -16,23 +16,7 @@ internal static class CatalogChanges
     public static string ETagOf(CatalogProduct product) => $"\"{product.Version}\"";
 
     /// <summary>Absent → 428 <c>precondition_required</c>; not an ETag of this API → 400; another version → 412 <c>precondition_failed</c>.</summary>
-    public static Failure? CheckIfMatch(string? header, CatalogProduct current)
-    {
-        if (!FlagPrecondition.TryParse(header, out var precondition))
-        {
-            return Failure.Validation("If-Match", "'*' or one ETag this API returned.");
-        }
-        if (precondition == FlagPrecondition.None)
-        {
-            return new Failure(428, "precondition_required", "Precondition required",
-                "Changing a product needs If-Match with its current ETag (read it with GET first).");
-        }
-        return precondition.Version is { } version && version != current.Version
-            ? new Failure(412, "precondition_failed", "Precondition failed",
-                "The product is not at the version If-Match names; read it again and reapply the change.")
-                .With("currentVersion", current.Version)
-            : null;
-    }
+    public static Failure? CheckIfMatch(string? header, CatalogProduct current) => IfMatch.Check(header, current.Version, "product");
 
     public static async Task<CatalogProduct?> LockAsync(DbSession session, string tenantId, Guid id, CancellationToken cancellationToken) =>
         (await session.QueryAsync(CatalogProduct.Find(tenantId, id, session.Provider), CatalogProduct.Read, cancellationToken)).SingleOrDefault();

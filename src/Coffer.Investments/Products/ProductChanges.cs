@@ -19,23 +19,7 @@ internal static class ProductChanges
     /// Checks a required <c>If-Match</c> against <paramref name="current"/>: absent → 428 <c>precondition_required</c>; not an ETag of
     /// this API → 400; another version → 412 <c>precondition_failed</c>; <c>*</c> matches any existing product.
     /// </summary>
-    public static Failure? CheckIfMatch(string? header, Product current)
-    {
-        if (!FlagPrecondition.TryParse(header, out var precondition))
-        {
-            return Failure.Validation("If-Match", "'*' or one ETag this API returned.");
-        }
-        if (precondition == FlagPrecondition.None)
-        {
-            return new Failure(428, "precondition_required", "Precondition required",
-                "Updating a product needs If-Match with its current ETag (read it with GET first).");
-        }
-        return precondition.Version is { } version && version != current.Version
-            ? new Failure(412, "precondition_failed", "Precondition failed",
-                "The product is not at the version If-Match names; read it again and reapply the change.")
-                .With("currentVersion", current.Version)
-            : null;
-    }
+    public static Failure? CheckIfMatch(string? header, Product current) => IfMatch.Check(header, current.Version, "product");
 
     /// <summary>The product of <paramref name="tenantId"/>, locked for the rest of the transaction (PostgreSQL; SQLite's writer serializes).</summary>
     public static async Task<Product?> LockAsync(DbSession session, string tenantId, Guid id, CancellationToken cancellationToken) =>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Coffer.Platform.Persistence;
-using Coffer.Platform.Tests.RateLimiting;
 using Coffer.Testing;
 using StackExchange.Redis;
 

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Coffer.Commerce.Tests;
+namespace Coffer.Testing;
 
 /// <summary>A redis-server of the test's own on a free loopback port, which the test may stop and start again.</summary>
-internal sealed class ThrowawayRedis : IAsyncDisposable
+public sealed class ThrowawayRedis : IAsyncDisposable
 {
-    private Process? _process;
+    private System.Diagnostics.Process? _process;
 
     private ThrowawayRedis(int port) => Port = port;
 
@@ -37,7 +37,7 @@ internal sealed class ThrowawayRedis : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed? test.sh installs it)");
+        _process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed? test.sh installs it)");
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(10);
