@@ -13,7 +13,12 @@ public static class FakeEndpoints
     public const string PartnerInvestments = "partner-investments";
     public const string PartnerRedemptions = "partner-redemptions";
 
-    public static readonly string[] All = [Payouts, PaymentIntents, Refunds, PartnerInvestments, PartnerRedemptions];
+    /// <summary>An email, shipping and object storage provider's endpoints, <c>POST /emails</c>, <c>/shipments</c> and <c>/objects</c>.</summary>
+    public const string Emails = "emails";
+    public const string Shipments = "shipments";
+    public const string Objects = "objects";
+
+    public static readonly string[] All = [Payouts, PaymentIntents, Refunds, PartnerInvestments, PartnerRedemptions, Emails, Shipments, Objects];
 }
 
 /// <summary>
@@ -63,7 +68,10 @@ public sealed record FakeCall(
     string Endpoint, string? IdempotencyKey, string Mode, DateTimeOffset AtUtc, bool? SignatureVerified = null, string? PartnerReference = null);
 
 /// <param name="Attempts">Every request that reached the endpoint, whatever it was answered.</param>
-/// <param name="Created">Distinct idempotency keys the provider acted on (payouts paid, intents opened, refunds made).</param>
+/// <param name="Created">
+/// Distinct idempotency keys the provider acted on (payouts paid, intents opened, refunds made, emails sent, shipments
+/// booked, objects stored).
+/// </param>
 /// <param name="Replayed">Requests answered from an earlier one with the same key, without acting again.</param>
 /// <param name="Calls">The requests, oldest first.</param>
 public sealed record FakeEndpointCalls(int Attempts, int Created, int Replayed, IReadOnlyList<FakeCall> Calls);
@@ -81,6 +89,12 @@ public sealed record FakeCalls(IReadOnlyDictionary<string, FakeEndpointCalls> En
     public FakeEndpointCalls PartnerInvestments => Endpoints[FakeEndpoints.PartnerInvestments];
     [JsonIgnore]
     public FakeEndpointCalls PartnerRedemptions => Endpoints[FakeEndpoints.PartnerRedemptions];
+    [JsonIgnore]
+    public FakeEndpointCalls Emails => Endpoints[FakeEndpoints.Emails];
+    [JsonIgnore]
+    public FakeEndpointCalls Shipments => Endpoints[FakeEndpoints.Shipments];
+    [JsonIgnore]
+    public FakeEndpointCalls Objects => Endpoints[FakeEndpoints.Objects];
 }
 
 /// <summary>The bodies the fake accepts, in a provider's own terms (deliberately not Coffer's types: the wire is the contract).</summary>
@@ -93,6 +107,24 @@ public sealed record RefundBody(string Reference, string PaymentReference, long 
 public sealed record PartnerInvestmentBody(string Reference, long AmountMinor, string Currency, string ProductCode, string? AccountNumber);
 
 public sealed record PartnerRedemptionBody(string Reference, string PartnerReference, long AmountMinor, string Currency);
+
+public sealed record EmailBody(string Reference, string To, string Subject, string Body);
+
+/// <summary>
+/// A shipment to book. Its items are compared by value, so a repeat of the request (a new list, read from a new body) is
+/// the same request, answered from the stored shipment, not <c>idempotency_key_reused</c>.
+/// </summary>
+public sealed record ShipmentBody(string Reference, string OrderId, IReadOnlyList<ShipmentItemBody>? Items)
+{
+    public bool Equals(ShipmentBody? other) =>
+        other is not null && Reference == other.Reference && OrderId == other.OrderId && (Items ?? []).SequenceEqual(other.Items ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Reference, OrderId, Items?.Count);
+}
+
+public sealed record ShipmentItemBody(string Sku, int Quantity);
+
+public sealed record ObjectBody(string Reference, string Key, string ContentType, string ContentBase64);
 
 /// <summary>What <c>POST /_control/partner-credentials</c> takes: an API key the partner endpoints accept, and its signing secret.</summary>
 public sealed record PartnerCredentials(string ApiKey, string Secret);

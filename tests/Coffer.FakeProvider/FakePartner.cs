@@ -74,7 +74,8 @@ public static class FakePartner
             return Results.BadRequest(new FakeError("invalid_request", "The body is not a valid request."));
         }
         var (amountMinor, currency) = amountOf(body);
-        return await FakeProviderApp.AnswerAsync(http, state, endpoint, body, amountMinor, currency ?? "", create, signatureVerified: true,
+        return await FakeProviderApp.AnswerAsync(http, state, endpoint, body, FakeProviderApp.MoneyProblem(amountMinor, currency), create,
+            signatureVerified: true,
             partnerReference: partnerReferenceOf(body));
     }
 

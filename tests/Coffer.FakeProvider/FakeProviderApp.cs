@@ -8,8 +8,9 @@ using Microsoft.Extensions.Hosting;
 namespace Coffer.FakeProvider;
 
 /// <summary>
-/// The fake provider's HTTP surface. Provider endpoints (<c>POST /payouts</c>, <c>/payment-intents</c>, <c>/refunds</c>, and
-/// an investment partner's <c>/partner/investments</c> and <c>/partner/redemptions</c>, see <see cref="FakePartner"/>)
+/// The fake provider's HTTP surface. Provider endpoints (<c>POST /payouts</c>, <c>/payment-intents</c>, <c>/refunds</c>,
+/// an investment partner's <c>/partner/investments</c> and <c>/partner/redemptions</c>, see <see cref="FakePartner"/>, and
+/// <c>/emails</c>, <c>/shipments</c> and <c>/objects</c>, see <see cref="FakeCommerceProviders"/>)
 /// take camelCase JSON and an <c>Idempotency-Key</c>; control endpoints live under <c>/_control</c>. It listens on
 /// 127.0.0.1 only, whatever else the environment asks for.
 /// </summary>
@@ -31,15 +32,16 @@ public static class FakeProviderApp
         var app = builder.Build();
 
         app.MapPost("/payouts", (PayoutBody body, HttpContext http, FakeProviderState state) =>
-            AnswerAsync(http, state, FakeEndpoints.Payouts, body, body.AmountMinor, body.Currency,
+            AnswerAsync(http, state, FakeEndpoints.Payouts, body, MoneyProblem(body.AmountMinor, body.Currency),
                 n => new { providerReference = $"po_{n:D6}", status = "paid" }));
         app.MapPost("/payment-intents", (PaymentIntentBody body, HttpContext http, FakeProviderState state) =>
-            AnswerAsync(http, state, FakeEndpoints.PaymentIntents, body, body.AmountMinor, body.Currency,
+            AnswerAsync(http, state, FakeEndpoints.PaymentIntents, body, MoneyProblem(body.AmountMinor, body.Currency),
                 n => new { providerReference = $"pi_{n:D6}", status = "requires_payment_method", clientSecret = $"pi_{n:D6}_secret_{Guid.NewGuid():N}" }));
         app.MapPost("/refunds", (RefundBody body, HttpContext http, FakeProviderState state) =>
-            AnswerAsync(http, state, FakeEndpoints.Refunds, body, body.AmountMinor, body.Currency,
+            AnswerAsync(http, state, FakeEndpoints.Refunds, body, MoneyProblem(body.AmountMinor, body.Currency),
                 n => new { providerReference = $"re_{n:D6}", status = "succeeded" }));
         FakePartner.Map(app);
+        FakeCommerceProviders.Map(app);
 
         var control = app.MapGroup("/_control");
         control.MapPost("/behaviour", (FakeBehaviour behaviour, FakeProviderState state) =>
@@ -67,12 +69,17 @@ public static class FakeProviderApp
             ? uri.Port
             : null;
 
+    /// <summary>Why a money request is invalid (400 <c>invalid_request</c>), or null when it is not.</summary>
+    internal static string? MoneyProblem(long amountMinor, string? currency) =>
+        amountMinor <= 0 || currency?.Length != 3 ? "amountMinor must be above 0 and currency an ISO 4217 code." : null;
+
     /// <summary>
-    /// A provider call: recorded, met with the current behaviour, then acted on once per idempotency key.
+    /// A provider call: recorded, met with the current behaviour, then — when its key is there and <paramref name="problem"/>
+    /// (why the body is invalid) is null — acted on once per idempotency key.
     /// <paramref name="signatureVerified"/> and <paramref name="partnerReference"/>: see <see cref="FakeCall"/>.
     /// </summary>
     internal static async Task<IResult> AnswerAsync<TBody>(
-        HttpContext http, FakeProviderState state, string endpoint, TBody body, long amountMinor, string currency, Func<long, object> create,
+        HttpContext http, FakeProviderState state, string endpoint, TBody body, string? problem, Func<long, object> create,
         bool? signatureVerified = null, string? partnerReference = null)
         where TBody : notnull
     {
@@ -103,9 +110,9 @@ public static class FakeProviderApp
         {
             return Results.BadRequest(new FakeError("idempotency_key_missing", $"Send an {IdempotencyKeyHeader} header."));
         }
-        if (amountMinor <= 0 || currency.Length != 3)
+        if (problem is not null)
         {
-            return Results.BadRequest(new FakeError("invalid_request", "amountMinor must be above 0 and currency an ISO 4217 code."));
+            return Results.BadRequest(new FakeError("invalid_request", problem));
         }
         if (state.Answer(endpoint, key, body, create) is not { } answer)
         {

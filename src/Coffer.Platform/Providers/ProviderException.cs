@@ -33,7 +33,10 @@ public sealed class ProviderException(
     TimeSpan? retryAfter = null,
     Exception? innerException = null) : Exception(message, innerException)
 {
-    /// <summary>The provider's configured name: <c>payouts</c>, <c>payments</c> or <c>partners</c>.</summary>
+    /// <summary>
+    /// The provider's configured name: <c>payouts</c>, <c>payments</c>, <c>partners</c>, <c>email</c>, <c>shipping</c> or
+    /// <c>storage</c>.
+    /// </summary>
     public string Provider { get; } = provider;
 
     public ProviderFailureKind Kind { get; } = kind;
@@ -44,7 +47,10 @@ public sealed class ProviderException(
     /// <summary>The <c>code</c> of the provider's error body, when it sent one (e.g. <c>account_closed</c>).</summary>
     public string? ProviderErrorCode { get; } = providerErrorCode;
 
-    /// <summary>The <c>message</c> of the provider's error body. It may name the account or its holder: do not log it.</summary>
+    /// <summary>
+    /// The <c>message</c> of the provider's error body. It may name the account, its holder or an email's recipient: do not
+    /// log it.
+    /// </summary>
     public string? ProviderMessage { get; } = providerMessage;
 
     /// <summary>When it makes sense to try again: the rest of the open circuit's break, or the provider's <c>Retry-After</c>.</summary>

@@ -4,12 +4,15 @@ using Microsoft.Extensions.Configuration;
 namespace Coffer.Platform.Providers;
 
 /// <summary>
-/// <c>Coffer:Providers:&lt;Payouts|Payments|Partners&gt;:*</c>. Payouts and Payments are registered only when their
-/// <c>BaseUrl</c> is set; Partners always is, and takes no <c>BaseUrl</c> (each partner's comes with its call, see
+/// <c>Coffer:Providers:&lt;Payouts|Payments|Partners|Email|Shipping|Storage&gt;:*</c>. Every provider but Partners is
+/// registered only when its <c>BaseUrl</c> is set; Partners always is, and takes no <c>BaseUrl</c> (each partner's comes with its call, see
 /// <see cref="PartnerEndpoint"/>). The other settings default as below and are checked at start-up (a bad value, an
 /// unknown key or an unknown provider stops the process with the key named).
 /// </summary>
-/// <param name="Name">The provider's name in metrics, logs and errors: <c>payouts</c>, <c>payments</c> or <c>partners</c>.</param>
+/// <param name="Name">
+/// The provider's name in metrics, logs and errors: <c>payouts</c>, <c>payments</c>, <c>partners</c>, <c>email</c>,
+/// <c>shipping</c> or <c>storage</c>.
+/// </param>
 /// <param name="BaseUrl">
 /// Where the provider's endpoints live (always ending in <c>/</c>, so paths resolve beneath it); null for partners.
 /// </param>
@@ -17,7 +20,9 @@ namespace Coffer.Platform.Providers;
 /// <param name="TotalTimeout">How long one call may take, retries and backoff included (default 30 s).</param>
 /// <param name="MaxRetries">Attempts after the first on a transient failure (default 2; 0 turns retrying off).</param>
 /// <param name="RetryBaseDelay">The median delay before the first retry; later ones double, with jitter (default 500 ms).</param>
-/// <param name="BreakAfterConsecutiveFailures">Failed attempts in a row that open the circuit (default 5).</param>
+/// <param name="BreakAfterConsecutiveFailures">
+/// Failed attempts in a row that open the circuit (default per provider, see <see cref="DefaultBreakAfterConsecutiveFailures"/>).
+/// </param>
 /// <param name="BreakDuration">How long an open circuit refuses calls before it lets one probe through (default 30 s).</param>
 internal sealed record ProviderSettings(
     string Name,
@@ -43,6 +48,18 @@ internal sealed record ProviderSettings(
     public const string PartnersSection = "Partners";
     public const string Partners = "partners";
 
+    /// <summary>Configuration section and name of the email provider.</summary>
+    public const string EmailSection = "Email";
+    public const string Email = "email";
+
+    /// <summary>Configuration section and name of the shipping provider.</summary>
+    public const string ShippingSection = "Shipping";
+    public const string Shipping = "shipping";
+
+    /// <summary>Configuration section and name of the object storage provider.</summary>
+    public const string StorageSection = "Storage";
+    public const string Storage = "storage";
+
     public const int MaxRetriesLimit = 10;
     public const int MaxBreakAfterConsecutiveFailures = 1000;
     public static readonly TimeSpan MaxTotalTimeout = TimeSpan.FromMinutes(5);
@@ -52,6 +69,9 @@ internal sealed record ProviderSettings(
         [PayoutsSection] = Payouts,
         [PaymentsSection] = Payments,
         [PartnersSection] = Partners,
+        [EmailSection] = Email,
+        [ShippingSection] = Shipping,
+        [StorageSection] = Storage,
     };
 
     private static readonly string[] Keys =
@@ -59,6 +79,14 @@ internal sealed record ProviderSettings(
         "BaseUrl", "AttemptTimeoutSeconds", "TotalTimeoutSeconds", "MaxRetries", "RetryBaseDelayMilliseconds",
         "BreakAfterConsecutiveFailures", "BreakSeconds",
     ];
+
+    /// <summary>
+    /// How many failed attempts in a row open the circuit of provider <paramref name="name"/> unless configured: 3 for
+    /// email and shipping, whose calls a job can make again later at little cost (a confirmation or a label sent late
+    /// moves no money), so a struggling provider is given rest sooner; 5 for the others (payouts, payments, partners,
+    /// storage).
+    /// </summary>
+    public static int DefaultBreakAfterConsecutiveFailures(string name) => name is Email or Shipping ? 3 : 5;
 
     /// <summary>Every configured provider, checked; throws <see cref="InvalidOperationException"/> naming each bad key.</summary>
     public static IReadOnlyList<ProviderSettings> AllFromConfiguration(IConfiguration configuration)
@@ -75,8 +103,8 @@ internal sealed record ProviderSettings(
     }
 
     /// <summary>
-    /// The provider of <paramref name="section"/>: <c>Payouts</c> or <c>Payments</c> (null when it has no BaseUrl), or
-    /// <c>Partners</c> (always, without a BaseUrl).
+    /// The provider of <paramref name="section"/>: <c>Payouts</c>, <c>Payments</c>, <c>Email</c>, <c>Shipping</c> or
+    /// <c>Storage</c> (null when it has no BaseUrl), or <c>Partners</c> (always, without a BaseUrl).
     /// </summary>
     public static ProviderSettings? FromConfiguration(IConfiguration configuration, string section)
     {
@@ -112,8 +140,8 @@ internal sealed record ProviderSettings(
         var retries = Read(config, "MaxRetries", 2, v => v is >= 0 and <= MaxRetriesLimit, $"0 to {MaxRetriesLimit}", problems);
         var delay = Read(config, "RetryBaseDelayMilliseconds", 500, v => v is >= 1 and <= 60_000, "1 to 60000", problems);
         // Two at least: Polly's breaker needs two samples in its window before it may open (see ProviderCircuit).
-        var breakAfter = Read(config, "BreakAfterConsecutiveFailures", 5, v => v is >= 2 and <= MaxBreakAfterConsecutiveFailures,
-            $"2 to {MaxBreakAfterConsecutiveFailures}", problems);
+        var breakAfter = Read(config, "BreakAfterConsecutiveFailures", DefaultBreakAfterConsecutiveFailures(Names[section]),
+            v => v is >= 2 and <= MaxBreakAfterConsecutiveFailures, $"2 to {MaxBreakAfterConsecutiveFailures}", problems);
         var breakFor = Read(config, "BreakSeconds", 30.0, v => v is >= 0.5 and <= 86_400, "0.5 to 86400", problems);
 
         if (problems.Count > 0)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,9 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace Coffer.Platform.Providers;
 
 /// <summary>
-/// The provider boundary: <see cref="IPayoutProvider"/> and <see cref="IPaymentProvider"/> as typed HTTP clients on their
-/// configured base URLs, each behind its own resilience pipeline and circuit (<see cref="ProviderResilience"/>).
-/// An interface is registered only when its provider is configured (<c>Coffer:Providers:&lt;Payouts|Payments&gt;:BaseUrl</c>).
+/// The provider boundary: <see cref="IPayoutProvider"/>, <see cref="IPaymentProvider"/>, <see cref="IEmailProvider"/>,
+/// <see cref="IShippingProvider"/> and <see cref="IStorageProvider"/> as typed HTTP clients on their configured base
+/// URLs, each behind its own resilience pipeline and circuit (<see cref="ProviderResilience"/>). An interface is
+/// registered only when its provider is configured
+/// (<c>Coffer:Providers:&lt;Payouts|Payments|Email|Shipping|Storage&gt;:BaseUrl</c>).
 /// <see cref="IPartnerApi"/> always is: its base URLs come with each call, and each partner gets its own pipeline.
 /// </summary>
 public static class ProviderSetup
@@ -35,9 +38,15 @@ public static class ProviderSetup
                 continue;
             }
             services.AddSingleton(sp => new ProviderCircuit(settings, sp.GetRequiredService<ILogger<ProviderCircuit>>()));
-            var client = settings.Name == ProviderSettings.Payouts
-                ? services.AddHttpClient<IPayoutProvider, HttpPayoutProvider>(settings.Name, http => Configure(http, settings))
-                : services.AddHttpClient<IPaymentProvider, HttpPaymentProvider>(settings.Name, http => Configure(http, settings));
+            var client = settings.Name switch
+            {
+                ProviderSettings.Payouts => AddClient<IPayoutProvider, HttpPayoutProvider>(services, settings),
+                ProviderSettings.Payments => AddClient<IPaymentProvider, HttpPaymentProvider>(services, settings),
+                ProviderSettings.Email => AddClient<IEmailProvider, HttpEmailProvider>(services, settings),
+                ProviderSettings.Shipping => AddClient<IShippingProvider, HttpShippingProvider>(services, settings),
+                ProviderSettings.Storage => AddClient<IStorageProvider, HttpStorageProvider>(services, settings),
+                _ => throw new UnreachableException($"Provider {settings.Name} has no client."),
+            };
             // The registry builds this pipeline once per provider and keeps it across handler rotations, so the circuit's
             // state lives as long as the process.
             client.AddResilienceHandler("provider", (pipeline, context) => ProviderResilience.Configure(pipeline, settings,
@@ -64,6 +73,11 @@ public static class ProviderSetup
             // A request without a partner (only the library's start-up probe of the selector) selects an unused pipeline.
             .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpPartnerApi.CircuitKey, out var partner) ? partner : "");
     }
+
+    private static IHttpClientBuilder AddClient<TClient, TImplementation>(IServiceCollection services, ProviderSettings settings)
+        where TClient : class
+        where TImplementation : class, TClient =>
+        services.AddHttpClient<TClient, TImplementation>(settings.Name, http => Configure(http, settings));
 
     private static void Configure(HttpClient http, ProviderSettings settings)
     {
