@@ -19,6 +19,7 @@ using Coffer.Ledger.Withdrawals;
 using Coffer.Platform.Approvals;
 using Coffer.Platform.FeatureFlags;
 using Coffer.Platform.Jobs;
+using Coffer.Platform.Webhooks;
 
 namespace Coffer.Ledger;
 
@@ -42,6 +43,7 @@ public static class LedgerModule
         services.AddScoped<Reconciler>();
         services.AddScoped<IMoneyMover, MoneyMover>();
         services.AddJobHandler<CreditDepositJob>(CreditDepositJob.JobType);
+        services.AddPaymentEventHandler<DepositSucceededEvent>();
         services.AddJobHandler<WithdrawalPayoutJob>(WithdrawalPayoutJob.JobType);
         services.AddApprovedOperation<ApprovedWithdrawal>();
         services.AddFeatureFlag(LedgerFlags.WithdrawalsEnabled, "Withdrawals may be requested (POST /api/v1/withdrawals).");
@@ -75,7 +77,6 @@ public static class LedgerModule
         api.MapHoldEndpoints();
         api.MapReconciliationEndpoints();
         api.MapWithdrawalEndpoints();
-        app.MapPaymentWebhook(); // signed by the provider, not a bearer token: outside the group's scope requirements
         return app;
     }
 }

@@ -76,6 +76,8 @@ public static class PlatformModule
         services.AddCofferFeatureFlags(builder.Configuration);
         services.AddCofferJobs(builder.Configuration);
         services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<PaymentEventHandlers>();
+        services.AddTransient<IStartupFilter, PaymentEventValidation>();
         services.AddCofferProviders(builder.Configuration);
 
         services.AddHttpContextAccessor();
@@ -130,12 +132,16 @@ public static class PlatformModule
         return app;
     }
 
-    /// <summary>The platform's own API (the audit trail, feature flags, jobs), mapped where the API is served.</summary>
+    /// <summary>
+    /// The platform's own API (the audit trail, feature flags, jobs) and the payment webhook that dispatches to the modules'
+    /// event handlers, mapped where the API is served.
+    /// </summary>
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapAuditEndpoints();
         app.MapFlagEndpoints();
         app.MapJobEndpoints();
+        app.MapPaymentWebhook(); // signed by the provider, not a bearer token: outside any group's scope requirements
         return app;
     }
 }

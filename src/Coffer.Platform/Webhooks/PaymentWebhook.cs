@@ -1,4 +1,3 @@
-using Coffer.Ledger.Money;
 using System.Text.Json;
 using Coffer.Platform.Jobs;
 using Coffer.Platform.Persistence;
@@ -6,38 +5,36 @@ using Coffer.Platform.Problems;
 using Coffer.Platform.RateLimiting;
 using Coffer.Platform.Results;
 using Coffer.Platform.Time;
-using Coffer.Platform.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace Coffer.Ledger.Deposits;
+namespace Coffer.Platform.Webhooks;
 
 /// <summary>
-/// <c>POST /api/v1/webhooks/payments</c>: the payment provider announces money received for a wallet. The request is
-/// authenticated by its Standard Webhooks signature (no bearer token); a verified event is acknowledged at once and its
-/// credit runs as job <c>deposit.credit</c>. The webhook id's receipt, the job and nothing else are written in one
-/// transaction, so a replayed id answers 200 with no effect.
+/// <c>POST /api/v1/webhooks/payments</c>: the payment provider's events, for every module. The request is authenticated by
+/// its Standard Webhooks signature (no bearer token); a verified event is handed to the module that registered its type
+/// (<see cref="IPaymentEventHandler"/>), which validates its data and names the job that acts on it. The webhook id's
+/// receipt, that job and nothing else are written in one transaction, so a replayed id answers 200 with no effect, and an
+/// event the module refuses (400) leaves no receipt: the provider's corrected re-send is still accepted.
 /// </summary>
 internal static class PaymentWebhook
 {
     public const string Source = "payments";
-    public const string DepositEvent = "deposit.succeeded";
+    public const string Route = "/api/v1/webhooks/payments";
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>The event the provider signs: <c>data</c> carries the metadata Coffer attached when it asked for the payment.</summary>
-    public sealed record Event(string? Type, EventData? Data);
+    /// <summary>The event the provider signs: <c>data</c> is read by the handler of <c>type</c>.</summary>
+    public sealed record Event(string? Type, JsonElement? Data);
 
-    public sealed record EventData(string? TenantId, Guid? AccountId, long? Amount, string? Currency, string? Reference);
-
-    /// <summary>What the provider is told: accepted (with the job), duplicate (replayed id), or ignored (another event type).</summary>
+    /// <summary>What the provider is told: accepted (with the job), duplicate (replayed id), or ignored (no module acts on the type).</summary>
     public sealed record Acknowledgement(string Status, Guid? JobId = null);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void MapPaymentWebhook(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/webhooks/payments", Receive)
+        app.MapPost(Route, Receive)
             .WithTags("Webhooks")
             .AllowAnonymous()
             .WithMetadata(new SignatureAuthenticatedMetadata("Standard Webhooks"))
@@ -46,7 +43,7 @@ internal static class PaymentWebhook
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Payment provider webhook (Standard Webhooks signature): credits a wallet once, through a job")
+            .WithSummary("Payment provider webhook (Standard Webhooks signature): each event type acted on once, through its module's job")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.Parameters ??= [];
@@ -70,8 +67,8 @@ internal static class PaymentWebhook
             });
 
     private static async Task<Results<Ok<Acknowledgement>, ProblemHttpResult>> Receive(
-        HttpContext http, WebhookSecrets secrets, DbSession session, JobQueue jobs, RecordClock clock, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpContext http, WebhookSecrets secrets, PaymentEventHandlers handlers, DbSession session, JobQueue jobs, RecordClock clock,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (secrets.VerifierFor(Source) is not { } verifier)
         {
@@ -91,15 +88,15 @@ internal static class PaymentWebhook
             return new Failure(401, "webhook_signature_invalid", "Invalid webhook signature",
                 $"The webhook was refused ({rejection}); nothing was done.").ToProblem(http);
         }
-        var parsed = Parse(body, out var errors);
-        if (parsed is null)
+        var errors = new ValidationErrors();
+        var job = Read(body, id, handlers, errors);
+        if (errors.Any)
         {
             return errors.ToFailure().ToProblem(http);
         }
-        var (type, data) = parsed.Value;
         // The event names its tenant; it is trusted because the provider signed it, and only that tenant's rows are touched.
-        session.TenantScope = type == DepositEvent ? data!.TenantId : DbSession.AllTenants;
-        session.Operation = "POST /api/v1/webhooks/payments";
+        session.TenantScope = job?.TenantId ?? DbSession.AllTenants;
+        session.Operation = "POST " + Route;
         await session.BeginAsync(cancellationToken);
         try
         {
@@ -108,13 +105,7 @@ internal static class PaymentWebhook
             {
                 return TypedResults.Ok(new Acknowledgement("duplicate"));
             }
-            Guid? jobId = null;
-            if (type == DepositEvent)
-            {
-                jobId = jobs.Enqueue(data!.TenantId!, CreditDepositJob.JobType,
-                    new CreditDepositJob.Payload(data.TenantId!, data.AccountId!.Value, data.Amount!.Value, data.Currency!, data.Reference!, id),
-                    ownerSubject: null);
-            }
+            Guid? jobId = job is null ? null : jobs.Enqueue(job.TenantId, job.JobType, job.Payload, ownerSubject: null);
             await session.CommitAsync([], cancellationToken);
             return TypedResults.Ok(new Acknowledgement(jobId is null ? "ignored" : "accepted", jobId));
         }
@@ -124,9 +115,12 @@ internal static class PaymentWebhook
         }
     }
 
-    private static (string Type, EventData? Data)? Parse(byte[] body, out ValidationErrors errors)
+    /// <summary>
+    /// Parses <c>{type, data}</c> and lets the type's handler read <c>data</c>: the job to enqueue, or null for a type no
+    /// module handles (or when <paramref name="errors"/> says the event is invalid).
+    /// </summary>
+    private static PaymentEventJob? Read(byte[] body, string webhookId, PaymentEventHandlers handlers, ValidationErrors errors)
     {
-        errors = new ValidationErrors();
         Event? parsed;
         try
         {
@@ -137,17 +131,21 @@ internal static class PaymentWebhook
             errors.Add("body", "Not a JSON event.");
             return null;
         }
-        var type = errors.RequiredText("type", parsed?.Type, 100);
-        if (type == DepositEvent)
+        var type = errors.RequiredText("type", parsed?.Type, PaymentEventHandlers.MaxEventTypeLength);
+        if (errors.Any || handlers.For(type!) is not { } handler)
         {
-            var data = parsed!.Data;
-            errors.RequiredText("data.tenantId", data?.TenantId, 64);
-            errors.Id("data.accountId", data?.AccountId);
-            errors.Amount("data.amount", data?.Amount);
-            errors.Currency("data.currency", data?.Currency);
-            errors.RequiredText("data.reference", data?.Reference, 255);
+            return null;
         }
-        return errors.Any ? null : (type!, parsed!.Data);
+        var job = handler.Read(parsed!.Data, webhookId, errors);
+        if (job is null && !errors.Any)
+        {
+            throw new InvalidOperationException($"{handler.GetType().FullName} refused a '{type}' event without saying why.");
+        }
+        if (job is not null && string.IsNullOrEmpty(job.TenantId))
+        {
+            throw new InvalidOperationException($"{handler.GetType().FullName} read a '{type}' event without a tenant.");
+        }
+        return errors.Any ? null : job;
     }
 
     /// <summary>The raw body, exactly as signed; null when it exceeds <see cref="MaxBodyBytes"/>.</summary>
