@@ -105,6 +105,38 @@ public sealed class CircuitBreakerTests
         Assert.Equal(3, (await fake.GetCallsAsync()).Payouts.Attempts);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("Email", "email", FakeEndpoints.Emails, 3)]
+    [InlineData("Shipping", "shipping", FakeEndpoints.Shipments, 3)]
+    [InlineData("Storage", "storage", FakeEndpoints.Objects, 5)]
+    public async Task DefaultThreshold_IsTheProvidersOwn_TheCircuitOpensAtExactlyThatFailedAttempt(
+        string section, string provider, string endpoint, int threshold)
+    {
+        await using var fake = await FakeProviderServer.StartAsync();
+        // BreakAfterConsecutiveFailures left at the provider's default; no retries, so each call is one attempt.
+        using var host = new ProviderHost(ProviderHost.Settings(section, fake.BaseUrl, ("MaxRetries", "0"), ("BreakSeconds", "30")));
+        Func<string, Task> call = section switch
+        {
+            "Email" => reference => host.Email.SendAsync(new EmailMessage(reference, "ada@example.org", "Hello", "Hello, Ada."), CancellationToken.None),
+            "Shipping" => reference => host.Shipping.CreateShipmentAsync(
+                new ShipmentRequest(reference, "order-1", [new ShipmentItem("SKU-1", 1)]), CancellationToken.None),
+            _ => reference => host.Storage.PutAsync(new StorageRequest(reference, "a.txt", "text/plain", "aGk="), CancellationToken.None),
+        };
+        await fake.FailAsync();
+
+        for (var attempt = 1; attempt < threshold; attempt++)
+        {
+            Assert.Equal(ProviderFailureKind.Transient, (await Assert.ThrowsAsync<ProviderException>(() => call($"fail-{attempt}"))).Kind);
+            Assert.Equal(0, host.CircuitState(provider)); // fewer than the threshold in a row: still closed
+        }
+        Assert.Equal(ProviderFailureKind.Transient, (await Assert.ThrowsAsync<ProviderException>(() => call("fail-last"))).Kind);
+        Assert.Equal(2, host.CircuitState(provider));
+        Assert.Equal(ProviderFailureKind.Unavailable, (await Assert.ThrowsAsync<ProviderException>(() => call("refused"))).Kind);
+
+        Assert.Equal(threshold, (await fake.GetCallsAsync()).Endpoints[endpoint].Attempts); // "refused" never left the process
+        Assert.Contains($"Provider {provider} circuit opened after {threshold} failed attempts in a row", host.Logs.AllText);
+    }
+
     private static PaymentIntentRequest Intent(string reference) => new(reference, 1_000, "USD");
 
     private static PayoutRequest Payout(string reference) => new(reference, 1_000, "USD", "12345678", null);

@@ -49,9 +49,12 @@ internal sealed class ProviderHost : IDisposable
     public IPayoutProvider Payouts => _services.GetRequiredService<IPayoutProvider>();
     public IPaymentProvider Payments => _services.GetRequiredService<IPaymentProvider>();
     public IPartnerApi Partners => _services.GetRequiredService<IPartnerApi>();
+    public IEmailProvider Email => _services.GetRequiredService<IEmailProvider>();
+    public IShippingProvider Shipping => _services.GetRequiredService<IShippingProvider>();
+    public IStorageProvider Storage => _services.GetRequiredService<IStorageProvider>();
     public IServiceProvider Services => _services;
 
-    /// <summary>Settings for the payout provider on <paramref name="baseUrl"/>, fast enough for tests, plus <paramref name="extra"/>.</summary>
+    /// <summary>Settings for the provider of <paramref name="section"/> on <paramref name="baseUrl"/>, fast enough for tests, plus <paramref name="extra"/>.</summary>
     public static Dictionary<string, string?> Settings(string section, Uri baseUrl, params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string?>

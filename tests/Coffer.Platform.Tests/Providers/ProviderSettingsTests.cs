@@ -27,6 +27,65 @@ public sealed class ProviderSettingsTests
             TimeSpan.FromSeconds(30), 2, TimeSpan.FromMilliseconds(500), 5, TimeSpan.FromSeconds(30)), settings);
     }
 
+    [Theory]
+    [InlineData("Payouts", "payouts", 5)]
+    [InlineData("Payments", "payments", 5)]
+    [InlineData("Email", "email", 3)]
+    [InlineData("Shipping", "shipping", 3)]
+    [InlineData("Storage", "storage", 5)]
+    public void OnlyABaseUrl_GivesTheDocumentedDefaults_WithTheProvidersOwnBreakThreshold(string section, string name, int breakAfter)
+    {
+        var settings = ProviderSettings.FromConfiguration(
+            Configuration(($"Coffer:Providers:{section}:BaseUrl", "https://provider.example/v1")), section);
+
+        Assert.Equal(new ProviderSettings(name, new Uri("https://provider.example/v1/"), TimeSpan.FromSeconds(5),
+            TimeSpan.FromSeconds(30), 2, TimeSpan.FromMilliseconds(500), breakAfter, TimeSpan.FromSeconds(30)), settings);
+    }
+
+    [Theory]
+    [InlineData("Email")]
+    [InlineData("Shipping")]
+    [InlineData("Storage")]
+    public void BreakThreshold_IsStillConfigurable_PerProvider(string section)
+    {
+        var settings = ProviderSettings.FromConfiguration(Configuration(($"Coffer:Providers:{section}:BaseUrl", "https://provider.example/"),
+            ($"Coffer:Providers:{section}:BreakAfterConsecutiveFailures", "8")), section);
+
+        Assert.Equal(8, settings?.BreakAfterConsecutiveFailures);
+    }
+
+    [Theory]
+    [InlineData("Email", typeof(IEmailProvider))]
+    [InlineData("Shipping", typeof(IShippingProvider))]
+    [InlineData("Storage", typeof(IStorageProvider))]
+    public void EachProvider_IsRegisteredOnlyWhenItsOwnBaseUrlIsSet(string section, Type registered)
+    {
+        using var services = new ServiceCollection().AddLogging()
+            .AddCofferProviders(Configuration(($"Coffer:Providers:{section}:BaseUrl", "http://127.0.0.1:9/"),
+                ("Coffer:Providers:Email:MaxRetries", "3"), ("Coffer:Providers:Storage:BreakSeconds", "5")))
+            .BuildServiceProvider();
+
+        foreach (var type in new[] { typeof(IEmailProvider), typeof(IShippingProvider), typeof(IStorageProvider), typeof(IPaymentProvider) })
+        {
+            Assert.Equal(type == registered, services.GetService(type) is not null);
+        }
+    }
+
+    [Theory]
+    [InlineData("Email")]
+    [InlineData("Shipping")]
+    [InlineData("Storage")]
+    public void UnknownKeyOrBadValue_InTheNewSections_FailsAtStartUp_NamingTheKey(string section)
+    {
+        var unknown = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddCofferProviders(Configuration(
+            ($"Coffer:Providers:{section}:BaseUrl", "https://provider.example/"), ($"Coffer:Providers:{section}:BreakAfterFailures", "3"))));
+        var bad = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddCofferProviders(Configuration(
+            ($"Coffer:Providers:{section}:BaseUrl", "https://provider.example/"), ($"Coffer:Providers:{section}:BreakAfterConsecutiveFailures", "1"))));
+
+        Assert.Contains($"Coffer:Providers:{section}:BreakAfterFailures is not a setting", unknown.Message);
+        Assert.Contains($"Coffer:Providers:{section}:BreakAfterConsecutiveFailures must be 2 to 1000", bad.Message);
+    }
+
     [Fact]
     public void WithoutABaseUrl_TheProviderIsNotRegistered()
     {
