@@ -54,6 +54,7 @@ internal static class CreateCatalogProduct
             };
             rows.Add(row);
             session.Defer(CatalogVariant.Insert(row));
+            session.Defer(Inventory.StockLevel.InsertEmpty(caller.Tenant, row.Id, now));
             foreach (var (currency, amount) in variant.Prices)
             {
                 var price = new VariantPrice { TenantId = caller.Tenant, VariantId = row.Id, Currency = currency, AmountMinor = amount };

@@ -36,7 +36,40 @@ public interface IMoneyMover
 
     /// <summary>The posted balance (credits less debits) of the system account <paramref name="code"/>, 0 when it does not exist yet.</summary>
     Task<long> SystemBalanceAsync(string tenantId, string currency, string code, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Places a hold (a pending transfer) on a customer's wallet for a system account in the open transaction: the wallet's
+    /// available balance drops at once, its posted balance when the hold is captured. The hold's reference is unique per
+    /// tenant like a movement's: a hold whose reference exists is not placed again but answered with the earlier hold
+    /// (<see cref="HeldMoney.AlreadyPlaced"/>). Refusals (<c>insufficient_funds</c>, <c>not_found</c>, <c>currency_mismatch</c>)
+    /// come back as the failure and nothing is written. Unresolved, the ledger expires the hold after <see cref="MoneyHold.ExpiresIn"/>.
+    /// </summary>
+    Task<Outcome<HeldMoney>> HoldAsync(string tenantId, MoneyHold hold, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Captures the whole pending hold <paramref name="holdId"/> in the open transaction (the hold row, then its accounts, are
+    /// locked). A hold captured before is answered with its capture (<see cref="MovedMoney.AlreadyPosted"/>); a voided or
+    /// expired one is <c>hold_not_pending</c>; an unknown one <c>not_found</c>.
+    /// </summary>
+    Task<Outcome<MovedMoney>> CaptureHoldAsync(string tenantId, Guid holdId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Voids the pending hold <paramref name="holdId"/> in the open transaction: true when it was released now, false when it
+    /// was voided or expired before; a captured hold is <c>hold_not_pending</c> (give the money back by a movement instead).
+    /// </summary>
+    Task<Outcome<bool>> ReleaseHoldAsync(string tenantId, Guid holdId, CancellationToken cancellationToken);
 }
+
+/// <param name="WalletId">The customer's wallet the money is held on.</param>
+/// <param name="ToSystemCode">The system account the money is for, once captured (see <see cref="MoneyAccount.System"/>).</param>
+/// <param name="Reference">Unique per tenant across the transfers log: the hold's idempotency key.</param>
+/// <param name="ExpiresIn">How long the hold lasts unresolved before the ledger releases it (1 s to 30 days).</param>
+public sealed record MoneyHold(
+    Guid WalletId, string ToSystemCode, long Amount, string Currency, TimeSpan ExpiresIn, string Reference, string? Description = null);
+
+/// <param name="HoldId">The hold's id (its pending transfer's).</param>
+/// <param name="AlreadyPlaced">True when the reference had been placed before this call: nothing was held now.</param>
+public sealed record HeldMoney(Guid HoldId, DateTimeOffset ExpiresAt, bool AlreadyPlaced);
 
 /// <summary>One side of a movement: a customer's wallet, or a per-tenant, per-currency system account named by its code.</summary>
 public sealed record MoneyAccount

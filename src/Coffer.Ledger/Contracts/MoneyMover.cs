@@ -1,4 +1,5 @@
 using Coffer.Ledger.Accounts;
+using Coffer.Ledger.Holds;
 using Coffer.Ledger.Observability;
 using Coffer.Ledger.Posting;
 using Coffer.Ledger.Transfers;
@@ -13,7 +14,7 @@ namespace Coffer.Ledger.Contracts;
 /// checks and asserts, and the writes travel with the caller's COMMIT. References are checked before posting (a re-run
 /// finds its earlier movement) and again by the unique (tenant, external_reference) index at commit (a concurrent twin loses).
 /// </summary>
-internal sealed class MoneyMover(LedgerStore store, RecordClock clock, LedgerMetrics metrics) : IMoneyMover
+internal sealed class MoneyMover(LedgerStore store, HoldResolution resolution, RecordClock clock, LedgerMetrics metrics) : IMoneyMover
 {
     /// <summary>The most movements one call posts: a fan-out pays in chunks of this size or less.</summary>
     public const int MaxMovementsPerCall = 1000;
@@ -112,6 +113,71 @@ internal sealed class MoneyMover(LedgerStore store, RecordClock clock, LedgerMet
             ? new MovedMoney(m.Reference, earlier, AlreadyPosted: true)
             : new MovedMoney(m.Reference, fresh[m.Reference], AlreadyPosted: false)));
         return moved;
+    }
+
+    public async Task<Outcome<HeldMoney>> HoldAsync(string tenantId, MoneyHold hold, CancellationToken cancellationToken)
+    {
+        if (hold.Amount is <= 0 or > Money.Money.MaxAmountMinor || !Money.Currencies.IsKnown(hold.Currency)
+            || !SystemAccounts.IsValidCode(hold.ToSystemCode) || string.IsNullOrEmpty(hold.Reference) || hold.Reference.Length > 255
+            || hold.ExpiresIn < TimeSpan.FromSeconds(1) || hold.ExpiresIn > TimeSpan.FromSeconds(CreateHold.MaxExpiresInSeconds))
+        {
+            throw new ArgumentException($"Hold {hold.Reference} is malformed: {hold}.", nameof(hold));
+        }
+        var earlier = await store.Session.QueryAsync(SqlStatement.Of(
+            """
+            SELECT h.id, h.expires_at FROM transfers t JOIN holds h ON h.id = t.id
+            WHERE t.tenant_id = @tenant AND t.external_reference = @reference
+            """,
+            ("tenant", tenantId), ("reference", hold.Reference)), r => (Id: r.GetGuid(0), ExpiresAt: r.GetFieldValue<DateTimeOffset>(1)),
+            cancellationToken);
+        if (earlier is [var placed])
+        {
+            return new HeldMoney(placed.Id, placed.ExpiresAt, AlreadyPlaced: true);
+        }
+        var now = clock.Now();
+        var systemId = SystemAccounts.IdOf(tenantId, hold.Currency, hold.ToSystemCode);
+        var accounts = await store.LockAccountsAsync(tenantId, [hold.WalletId, systemId], cancellationToken,
+            LedgerStore.EnsureSystemAccount(tenantId, hold.Currency, hold.ToSystemCode, now));
+        var failure = Check(accounts, MoneyAccount.Wallet(hold.WalletId), hold.WalletId, hold.Currency, "from")
+            ?? Check(accounts, MoneyAccount.System(hold.ToSystemCode), systemId, hold.Currency, "to")
+            ?? PostingRules.Reserve(accounts[hold.WalletId], accounts[systemId], hold.Amount);
+        if (failure is not null)
+        {
+            metrics.Rejected(TransferCodes.Hold);
+            return failure.With("reference", hold.Reference);
+        }
+        var staged = CreateHold.Stage(store, clock, now, tenantId, accounts, hold.WalletId, systemId, hold.Amount, hold.Currency,
+            hold.ExpiresIn, hold.Description, hold.Reference);
+        return new HeldMoney(staged.Id, staged.ExpiresAt, AlreadyPlaced: false);
+    }
+
+    public async Task<Outcome<MovedMoney>> CaptureHoldAsync(string tenantId, Guid holdId, CancellationToken cancellationToken)
+    {
+        var (hold, accounts) = await resolution.LockForModuleAsync(tenantId, holdId, cancellationToken);
+        return hold switch
+        {
+            null => Failure.NotFound("hold"),
+            { Status: HoldStatuses.Captured } => new MovedMoney(holdId.ToString(), hold.ResolutionTransferId!.Value, AlreadyPosted: true),
+            // Past its expiry a pending hold is as good as expired (the sweeper is on its way): it is not captured late.
+            { Status: HoldStatuses.Pending } when hold.ExpiresAt <= clock.Now() => LedgerFailures.HoldNotPending(HoldStatuses.Expired),
+            { Status: HoldStatuses.Pending } => new MovedMoney(holdId.ToString(),
+                resolution.CaptureLocked(hold, accounts!).ResolutionTransferId!.Value, AlreadyPosted: false),
+            _ => LedgerFailures.HoldNotPending(hold.Status),
+        };
+    }
+
+    public async Task<Outcome<bool>> ReleaseHoldAsync(string tenantId, Guid holdId, CancellationToken cancellationToken)
+    {
+        var (hold, accounts) = await resolution.LockForModuleAsync(tenantId, holdId, cancellationToken);
+        return hold switch
+        {
+            null => Failure.NotFound("hold"),
+            { Status: HoldStatuses.Pending } => Released(resolution.VoidLocked(hold, accounts!)),
+            { Status: HoldStatuses.Voided or HoldStatuses.Expired } => false,
+            _ => LedgerFailures.HoldNotPending(hold.Status),
+        };
+
+        static bool Released(Hold _) => true;
     }
 
     private static Guid IdOf(string tenantId, MoneyAccount account, string currency) =>

@@ -69,7 +69,8 @@ internal static class CreateHold
     /// passed: the caller checked who may move what.
     /// </summary>
     internal static Hold Stage(LedgerStore store, RecordClock clock, DateTimeOffset now, string tenantId,
-        IReadOnlyDictionary<Guid, AccountSnapshot> accounts, Guid from, Guid to, long amount, string currency, TimeSpan expiresIn, string? description)
+        IReadOnlyDictionary<Guid, AccountSnapshot> accounts, Guid from, Guid to, long amount, string currency, TimeSpan expiresIn, string? description,
+        string? reference = null)
     {
         var pending = new Transfer
         {
@@ -82,6 +83,7 @@ internal static class CreateHold
             Code = TransferCodes.Hold,
             Kind = TransferKinds.Pending,
             Description = description,
+            ExternalReference = reference,
             CreatedAt = now,
         };
         var hold = new Hold

@@ -62,6 +62,35 @@ internal sealed class HoldResolution(HoldQueries holds, LedgerStore store, Recor
         return true;
     }
 
+    /// <summary>
+    /// Locks the hold for another module's resolution (no caller to check: the module owns the hold through its own record).
+    /// Returns the hold as it is now — resolved or pending — with its accounts locked when it is pending.
+    /// </summary>
+    public async Task<(Hold? Hold, Dictionary<Guid, AccountSnapshot>? Accounts)> LockForModuleAsync(
+        string tenantId, Guid holdId, CancellationToken cancellationToken)
+    {
+        var hold = await holds.LockAsync(tenantId, holdId, cancellationToken);
+        if (hold is null || hold.Status != HoldStatuses.Pending)
+        {
+            return (hold, null);
+        }
+        return (hold, await store.LockAccountsAsync(tenantId, [hold.DebitAccountId, hold.CreditAccountId], cancellationToken));
+    }
+
+    /// <summary>Captures all of a pending hold locked by <see cref="LockForModuleAsync"/>.</summary>
+    public Hold CaptureLocked(Hold hold, Dictionary<Guid, AccountSnapshot> accounts)
+    {
+        PostingRules.PostPending(accounts[hold.DebitAccountId], accounts[hold.CreditAccountId], hold.Amount, hold.Amount);
+        return Resolve(hold, accounts, HoldStatuses.Captured, TransferKinds.PostPending, TransferCodes.HoldCapture, hold.Amount);
+    }
+
+    /// <summary>Voids a pending hold locked by <see cref="LockForModuleAsync"/>.</summary>
+    public Hold VoidLocked(Hold hold, Dictionary<Guid, AccountSnapshot> accounts)
+    {
+        PostingRules.VoidPending(accounts[hold.DebitAccountId], accounts[hold.CreditAccountId], hold.Amount);
+        return Resolve(hold, accounts, HoldStatuses.Voided, TransferKinds.VoidPending, TransferCodes.HoldVoid, null);
+    }
+
     private async Task<Outcome<(Hold, AccountSnapshot, AccountSnapshot, Dictionary<Guid, AccountSnapshot>)>> LockForPayeeAsync(
         Caller caller, Guid holdId, CancellationToken cancellationToken)
     {

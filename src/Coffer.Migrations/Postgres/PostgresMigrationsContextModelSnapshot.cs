@@ -528,6 +528,410 @@ namespace Coffer.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Available")
+                        .HasColumnType("bigint")
+                        .HasColumnName("available");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Threshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("threshold");
+
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("variant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("VariantId", "TenantId");
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.ToTable("commerce_stock_alerts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_stock_alerts_status", "status IN ('pending', 'sent', 'skipped')");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockLevel", b =>
+                {
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("variant_id");
+
+                    b.Property<long>("LowStockThreshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low_stock_threshold");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("VariantId");
+
+                    b.HasIndex("TenantId", "VariantId");
+
+                    b.HasIndex("VariantId", "TenantId")
+                        .IsUnique();
+
+                    b.ToTable("commerce_inventory", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_inventory_on_hand", "on_hand >= 0");
+
+                            t.HasCheckConstraint("ck_commerce_inventory_reserved", "reserved >= 0 AND reserved <= on_hand");
+
+                            t.HasCheckConstraint("ck_commerce_inventory_threshold", "low_stock_threshold >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Orders.Order", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BuyerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("buyer_id");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<string>("ClientSecretToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_secret_token");
+
+                    b.Property<string>("ContactEmailToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("contact_email_token");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("HoldId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hold_id");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("PaymentMethod")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("payment_method");
+
+                    b.Property<string>("PaymentReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("payment_reference");
+
+                    b.Property<string>("ReceiptKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("receipt_key");
+
+                    b.Property<long>("RefundPendingMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_pending_minor");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<DateTimeOffset>("ReservedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reserved_until");
+
+                    b.Property<string>("ShipmentReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("shipment_reference");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StockStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("stock_status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_minor");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(1L)
+                        .HasColumnName("version");
+
+                    b.Property<Guid?>("WalletId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "ReservedUntil");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "BuyerId", "Id");
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.ToTable("commerce_orders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_orders_method", "payment_method IN ('wallet', 'card')");
+
+                            t.HasCheckConstraint("ck_commerce_orders_refunds", "refunded_minor >= 0 AND refund_pending_minor >= 0 AND refunded_minor + refund_pending_minor <= total_minor");
+
+                            t.HasCheckConstraint("ck_commerce_orders_status", "status IN ('pending_payment', 'paid', 'fulfilled', 'shipped', 'delivered', 'cancelled', 'refunded')");
+
+                            t.HasCheckConstraint("ck_commerce_orders_stock", "stock_status IN ('reserved', 'committed', 'released', 'restocked')");
+
+                            t.HasCheckConstraint("ck_commerce_orders_total", "total_minor > 0");
+
+                            t.HasCheckConstraint("ck_commerce_orders_version", "version >= 1");
+
+                            t.HasCheckConstraint("ck_commerce_orders_wallet", "payment_method <> 'wallet' OR (wallet_id IS NOT NULL AND hold_id IS NOT NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Orders.OrderLine", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_no");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UnitPriceMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_price_minor");
+
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("variant_id");
+
+                    b.HasKey("OrderId", "LineNo");
+
+                    b.HasIndex("OrderId", "TenantId");
+
+                    b.HasIndex("TenantId", "OrderId");
+
+                    b.HasIndex("VariantId", "TenantId");
+
+                    b.ToTable("commerce_order_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_order_lines_price", "unit_price_minor > 0");
+
+                            t.HasCheckConstraint("ck_commerce_order_lines_quantity", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Payments.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("method");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("TransferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transfer_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "TenantId");
+
+                    b.HasIndex("TenantId", "Reference")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "OrderId", "Id");
+
+                    b.ToTable("commerce_refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_refunds_amount", "amount_minor > 0");
+
+                            t.HasCheckConstraint("ck_commerce_refunds_status", "status IN ('pending', 'succeeded', 'failed')");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Investments.Dividends.DividendDistribution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2074,6 +2478,53 @@ namespace Coffer.Migrations.Postgres
                     b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
                         .WithMany()
                         .HasForeignKey("VariantId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockAlert", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockLevel", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithOne()
+                        .HasForeignKey("Coffer.Commerce.Inventory.StockLevel", "VariantId", "TenantId")
+                        .HasPrincipalKey("Coffer.Commerce.Catalog.CatalogVariant", "Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Orders.OrderLine", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Payments.Refund", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId", "TenantId")
                         .HasPrincipalKey("Id", "TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

@@ -523,6 +523,410 @@ namespace Coffer.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Available")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("available");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Threshold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("threshold");
+
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("VariantId", "TenantId");
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.ToTable("commerce_stock_alerts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_stock_alerts_status", "status IN ('pending', 'sent', 'skipped')");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockLevel", b =>
+                {
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant_id");
+
+                    b.Property<long>("LowStockThreshold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low_stock_threshold");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("VariantId");
+
+                    b.HasIndex("TenantId", "VariantId");
+
+                    b.HasIndex("VariantId", "TenantId")
+                        .IsUnique();
+
+                    b.ToTable("commerce_inventory", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_inventory_on_hand", "on_hand >= 0");
+
+                            t.HasCheckConstraint("ck_commerce_inventory_reserved", "reserved >= 0 AND reserved <= on_hand");
+
+                            t.HasCheckConstraint("ck_commerce_inventory_threshold", "low_stock_threshold >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Orders.Order", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BuyerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("buyer_id");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<string>("ClientSecretToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_secret_token");
+
+                    b.Property<string>("ContactEmailToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_email_token");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("HoldId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hold_id");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("PaymentMethod")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_method");
+
+                    b.Property<string>("PaymentReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_reference");
+
+                    b.Property<string>("ReceiptKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receipt_key");
+
+                    b.Property<long>("RefundPendingMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_pending_minor");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<DateTimeOffset>("ReservedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reserved_until");
+
+                    b.Property<string>("ShipmentReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipment_reference");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StockStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stock_status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_minor");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1L)
+                        .HasColumnName("version");
+
+                    b.Property<Guid?>("WalletId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "ReservedUntil");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "BuyerId", "Id");
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.ToTable("commerce_orders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_orders_method", "payment_method IN ('wallet', 'card')");
+
+                            t.HasCheckConstraint("ck_commerce_orders_refunds", "refunded_minor >= 0 AND refund_pending_minor >= 0 AND refunded_minor + refund_pending_minor <= total_minor");
+
+                            t.HasCheckConstraint("ck_commerce_orders_status", "status IN ('pending_payment', 'paid', 'fulfilled', 'shipped', 'delivered', 'cancelled', 'refunded')");
+
+                            t.HasCheckConstraint("ck_commerce_orders_stock", "stock_status IN ('reserved', 'committed', 'released', 'restocked')");
+
+                            t.HasCheckConstraint("ck_commerce_orders_total", "total_minor > 0");
+
+                            t.HasCheckConstraint("ck_commerce_orders_version", "version >= 1");
+
+                            t.HasCheckConstraint("ck_commerce_orders_wallet", "payment_method <> 'wallet' OR (wallet_id IS NOT NULL AND hold_id IS NOT NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Orders.OrderLine", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("line_no");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UnitPriceMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_price_minor");
+
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant_id");
+
+                    b.HasKey("OrderId", "LineNo");
+
+                    b.HasIndex("OrderId", "TenantId");
+
+                    b.HasIndex("TenantId", "OrderId");
+
+                    b.HasIndex("VariantId", "TenantId");
+
+                    b.ToTable("commerce_order_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_order_lines_price", "unit_price_minor > 0");
+
+                            t.HasCheckConstraint("ck_commerce_order_lines_quantity", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Payments.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("TransferId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transfer_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "TenantId");
+
+                    b.HasIndex("TenantId", "Reference")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "OrderId", "Id");
+
+                    b.ToTable("commerce_refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commerce_refunds_amount", "amount_minor > 0");
+
+                            t.HasCheckConstraint("ck_commerce_refunds_status", "status IN ('pending', 'succeeded', 'failed')");
+                        });
+                });
+
             modelBuilder.Entity("Coffer.Investments.Dividends.DividendDistribution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2069,6 +2473,53 @@ namespace Coffer.Migrations.Sqlite
                     b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
                         .WithMany()
                         .HasForeignKey("VariantId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockAlert", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Inventory.StockLevel", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithOne()
+                        .HasForeignKey("Coffer.Commerce.Inventory.StockLevel", "VariantId", "TenantId")
+                        .HasPrincipalKey("Coffer.Commerce.Catalog.CatalogVariant", "Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Orders.OrderLine", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Coffer.Commerce.Catalog.CatalogVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId", "TenantId")
+                        .HasPrincipalKey("Id", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Coffer.Commerce.Payments.Refund", b =>
+                {
+                    b.HasOne("Coffer.Commerce.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId", "TenantId")
                         .HasPrincipalKey("Id", "TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

@@ -196,6 +196,15 @@ public sealed class DividendTests
             public Task<long> SystemBalanceAsync(string tenantId, string currency, string code, CancellationToken cancellationToken) =>
                 inner.SystemBalanceAsync(tenantId, currency, code, cancellationToken);
 
+            public Task<Outcome<HeldMoney>> HoldAsync(string tenantId, MoneyHold hold, CancellationToken cancellationToken) =>
+                inner.HoldAsync(tenantId, hold, cancellationToken);
+
+            public Task<Outcome<MovedMoney>> CaptureHoldAsync(string tenantId, Guid holdId, CancellationToken cancellationToken) =>
+                inner.CaptureHoldAsync(tenantId, holdId, cancellationToken);
+
+            public Task<Outcome<bool>> ReleaseHoldAsync(string tenantId, Guid holdId, CancellationToken cancellationToken) =>
+                inner.ReleaseHoldAsync(tenantId, holdId, cancellationToken);
+
             public async Task<Outcome<IReadOnlyList<MovedMoney>>> MoveAsync(
                 string tenantId, IReadOnlyList<MoneyMovement> movements, CancellationToken cancellationToken)
             {
