@@ -95,7 +95,7 @@ internal sealed class CommerceKit : IAsyncDisposable
         var variant = product.GetProperty("variants")[0].GetProperty("id").GetGuid();
         if (threshold is { } level)
         {
-            await (await Admin.PutJsonAsync($"/api/v1/commerce/inventory/{variant}/threshold", new { lowStockThreshold = level }))
+            await (await Admin.PutJsonAsync($"/api/v1/commerce/inventory/{variant}/threshold", new { lowStockThreshold = level, idempotencyKey = Guid.NewGuid().ToString("N") }))
                 .ExpectAsync(HttpStatusCode.OK);
         }
         if (stock > 0)
