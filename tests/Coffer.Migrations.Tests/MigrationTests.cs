@@ -11,7 +11,8 @@ public sealed class MigrationTests
     private static readonly string[] Tables =
     [
         "accounts", "approval_partners", "approval_policies", "approval_policy_versions", "approval_requests", "approval_signatures",
-        "audit_chains", "audit_events", "commerce_products", "commerce_variant_prices", "commerce_variants", "dividend_distributions", "dividend_payouts", "feature_flags", "holds", "idempotency_records",
+        "audit_chains", "audit_events", "commerce_inventory", "commerce_order_lines", "commerce_orders", "commerce_products", "commerce_refunds",
+        "commerce_stock_alerts", "commerce_variant_prices", "commerce_variants", "dividend_distributions", "dividend_payouts", "feature_flags", "holds", "idempotency_records",
         "investment_partners", "investment_product_versions", "investment_products", "investments", "jobs", "reconciliation_runs",
         "reserve_runs", "tokens", "transfers", "webhook_receipts", "withdrawals",
     ];

@@ -13,8 +13,8 @@ namespace Coffer.Commerce.Inventory;
 
 /// <summary>
 /// Administrators' stock changes, each under the variant's row lock and audited with the stock before and after:
-/// <c>POST …/inventory/{variantId}/adjustments</c> (a count correction: goods received, damaged, found) and
-/// <c>PUT …/inventory/{variantId}/threshold</c> (the low-stock threshold). An adjustment never takes on-hand stock below
+/// <c>POST …/inventory/{id}/adjustments</c> (a count correction: goods received, damaged, found) and
+/// <c>PUT …/inventory/{id}/threshold</c> (the low-stock threshold). An adjustment never takes on-hand stock below
 /// what unpaid orders have reserved (409 <c>insufficient_stock</c>); one that takes available stock to the threshold raises
 /// a stock alert, as a checkout would.
 /// </summary>
@@ -28,7 +28,7 @@ internal static class AdjustStock
     public sealed record ThresholdRequest(long? LowStockThreshold, string? IdempotencyKey = null);
 
     public static async Task<Results<Ok<StockResponse>, ProblemHttpResult>> Adjust(
-        Guid variantId, AdjustmentRequest request, ClaimsPrincipal user, DbSession session, JobQueue jobs, RecordClock clock,
+        Guid id, AdjustmentRequest request, ClaimsPrincipal user, DbSession session, JobQueue jobs, RecordClock clock,
         AuditTrail audit, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -43,6 +43,7 @@ internal static class AdjustStock
             return errors.ToFailure().ToProblem(http);
         }
         var caller = Caller.From(user);
+        var variantId = id;
         var before = await LockAsync(session, caller.Tenant, variantId, cancellationToken);
         if (before is null)
         {
@@ -65,7 +66,7 @@ internal static class AdjustStock
     }
 
     public static async Task<Results<Ok<StockResponse>, ProblemHttpResult>> SetThreshold(
-        Guid variantId, ThresholdRequest request, ClaimsPrincipal user, DbSession session, RecordClock clock, AuditTrail audit,
+        Guid id, ThresholdRequest request, ClaimsPrincipal user, DbSession session, RecordClock clock, AuditTrail audit,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -79,6 +80,7 @@ internal static class AdjustStock
             return errors.ToFailure().ToProblem(http);
         }
         var caller = Caller.From(user);
+        var variantId = id;
         var before = await LockAsync(session, caller.Tenant, variantId, cancellationToken);
         if (before is null)
         {

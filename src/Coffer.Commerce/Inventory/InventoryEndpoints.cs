@@ -24,21 +24,21 @@ internal static class InventoryEndpoints
             .WithSummary("Low-stock alerts, newest first (?status=pending|sent|skipped)");
         inventory.MapGet("/low", Low).RequireRoles(Staff).RequireFeature(CommerceFlags.Enabled)
             .WithSummary("Variants whose available stock is at or below their low-stock threshold, fewest available first");
-        inventory.MapGet("/{variantId:guid}", Get).RequireRoles(Staff).RequireFeature(CommerceFlags.Enabled)
+        inventory.MapGet("/{id:guid}", Get).RequireRoles(Staff).RequireFeature(CommerceFlags.Enabled)
             .WithSummary("A variant's stock: on hand, reserved by unpaid orders, available, low-stock threshold");
-        inventory.MapPost("/{variantId:guid}/adjustments", AdjustStock.Adjust).RequireRoles(Roles.Admin)
+        inventory.MapPost("/{id:guid}/adjustments", AdjustStock.Adjust).RequireRoles(Roles.Admin)
             .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(CommerceFlags.Enabled)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Correct a variant's on-hand count by a delta with a reason (never below what is reserved), audited");
-        inventory.MapPut("/{variantId:guid}/threshold", AdjustStock.SetThreshold).RequireRoles(Roles.Admin)
+        inventory.MapPut("/{id:guid}/threshold", AdjustStock.SetThreshold).RequireRoles(Roles.Admin)
             .RequireIdempotency(IdempotencyKeySource.HeaderOrBody).RequireFeature(CommerceFlags.Enabled)
             .WithSummary("Set a variant's low-stock threshold, audited");
     }
 
     private static async Task<Results<Ok<StockResponse>, ProblemHttpResult>> Get(
-        Guid variantId, ClaimsPrincipal user, DbSession session, HttpContext http, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, DbSession session, HttpContext http, CancellationToken cancellationToken)
     {
-        var rows = await session.QueryAsync(StockLevel.Find(Caller.From(user).Tenant, variantId), StockLevel.Read, cancellationToken);
+        var rows = await session.QueryAsync(StockLevel.Find(Caller.From(user).Tenant, id), StockLevel.Read, cancellationToken);
         return rows is [var stock] ? TypedResults.Ok(StockResponse.From(stock)) : Failure.NotFound("variant").ToProblem(http);
     }
 

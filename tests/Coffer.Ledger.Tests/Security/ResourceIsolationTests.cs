@@ -60,6 +60,17 @@ public sealed class ResourceIsolationTests
         })).ExpectAsync(HttpStatusCode.Created));
         var catalogProductId = catalogProduct.GetProperty("id").GetGuid();
         var catalogVariantId = catalogProduct.GetProperty("variants")[0].GetProperty("id").GetGuid();
+        // An order of Alice's, paid from her wallet, for an active product's stocked variant.
+        var onSale = (await (await admin.PostJsonAsync("/api/v1/commerce/products", new
+        {
+            name = "Probe sale", status = "active", variants = new[] { new { sku = "PROBE-SALE", prices = new Dictionary<string, long> { ["USD"] = 10 } } },
+        })).ExpectAsync(HttpStatusCode.Created)).GetProperty("variants")[0].GetProperty("id").GetGuid();
+        await (await admin.PostJsonAsync($"/api/v1/commerce/inventory/{onSale}/adjustments", new { delta = 5, reason = "probe" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var order = (await (await alice.PostJsonAsync("/api/v1/commerce/orders", new
+        {
+            items = new[] { new { variantId = onSale, quantity = 1 } }, payment = new { method = "wallet", accountId = from },
+        })).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
         // The resource each route prefix addresses, and who may read it afterwards; a route not listed here fails the test.
         var resources = new Dictionary<string, (Guid Id, HttpClient Reader)>
         {
@@ -74,6 +85,8 @@ public sealed class ResourceIsolationTests
             ["/api/v1/approvals/partners/{id}"] = (approvalPartner, admin),
             ["/api/v1/approvals/{id}"] = (approval, admin),
             ["/api/v1/commerce/products/{id}"] = (catalogProductId, admin),
+            ["/api/v1/commerce/inventory/{id}"] = (catalogVariantId, admin),
+            ["/api/v1/commerce/orders/{id}"] = (order, alice),
         };
         // Strangers: Carol (same tenant, no relation to the resources) and every role of tenant globex.
         var strangers = new List<(string Who, HttpClient Client, string Role)>
@@ -177,6 +190,10 @@ public sealed class ResourceIsolationTests
         _ when route.EndsWith("/status", StringComparison.Ordinal) => new { status = "suspended" },
         _ when route.EndsWith("/reserve-policy", StringComparison.Ordinal) => new { ratio = 0.1m },
         _ when route.EndsWith("/commerce/products/{id}", StringComparison.Ordinal) => new { name = "Probe", status = "active" },
+        _ when route.EndsWith("/inventory/{id}/adjustments", StringComparison.Ordinal) => new { delta = 1, reason = "probe" },
+        _ when route.EndsWith("/inventory/{id}/threshold", StringComparison.Ordinal) => new { lowStockThreshold = 1 },
+        _ when route.EndsWith("/orders/{id}/transitions", StringComparison.Ordinal) => new { status = "cancelled" },
+        _ when route.EndsWith("/orders/{id}/refunds", StringComparison.Ordinal) => new { reason = "probe" },
         _ when route.EndsWith("/variants/{variantId}/prices", StringComparison.Ordinal) => new { prices = new Dictionary<string, long> { ["USD"] = 1 } },
         _ when route.EndsWith("/investment/products/{id}", StringComparison.Ordinal) => new
         {

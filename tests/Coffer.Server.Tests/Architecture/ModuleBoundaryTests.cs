@@ -38,8 +38,10 @@ public sealed class ModuleBoundaryTests
         "Coffer.Ledger.Money.Money",
         "Coffer.Ledger.Money.MoneyFields",
         // What other modules move money with, inside their own unit of work.
+        "Coffer.Ledger.Contracts.HeldMoney",
         "Coffer.Ledger.Contracts.IMoneyMover",
         "Coffer.Ledger.Contracts.MoneyAccount",
+        "Coffer.Ledger.Contracts.MoneyHold",
         "Coffer.Ledger.Contracts.MoneyMovement",
         "Coffer.Ledger.Contracts.MovedMoney",
         "Coffer.Ledger.Contracts.WalletInfo",
