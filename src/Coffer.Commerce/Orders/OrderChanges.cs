@@ -36,6 +36,26 @@ internal sealed class OrderChanges(
         await session.QueryAsync(OrderLine.Of(order.TenantId, [order.Id], session.Provider), OrderLine.Read, cancellationToken);
 
     /// <summary>
+    /// Locks the order's stock rows (PostgreSQL; SQLite's single writer needs none) in variant order. Work that moves an order's
+    /// money and its stock in one transaction takes them first, as checkout does — inventory, then the ledger's accounts — so
+    /// a checkout and a capture never wait on each other in a cycle.
+    /// </summary>
+    public async Task LockStockAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (session.Provider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+        await session.QueryAsync(SqlStatement.Tagged("commerce_inventory.lock_of_order",
+            """
+            SELECT i.variant_id FROM commerce_inventory i
+            WHERE i.tenant_id = @tenant AND i.variant_id IN (SELECT l.variant_id FROM commerce_order_lines l WHERE l.tenant_id = @tenant AND l.order_id = @order)
+            ORDER BY i.variant_id FOR UPDATE
+            """,
+            ("tenant", order.TenantId), ("order", order.Id)), r => r.GetGuid(0), cancellationToken);
+    }
+
+    /// <summary>
     /// The payment arrived (a captured hold, a provider's confirmation): <c>pending_payment → paid</c>, the reserved stock is
     /// sold, and the receipt and the confirmation mail are queued.
     /// </summary>
@@ -103,6 +123,10 @@ internal sealed class OrderChanges(
         changed.CancelReason = reason;
         if (order.Status == OrderStatuses.PendingPayment)
         {
+            // Stock before money, as checkout locks them: inventory rows, then the ledger's.
+            await MoveStockAsync(lines, StockLevel.Release, now, cancellationToken);
+            changed.StockStatus = Order.StockReleased;
+            audit.Record(order.TenantId, "inventory.released", "commerce_order", order.Id.ToString(), null, StockAudit(lines));
             if (order.HoldId is { } holdId)
             {
                 var released = await money.ReleaseHoldAsync(order.TenantId, holdId, cancellationToken);
@@ -113,9 +137,6 @@ internal sealed class OrderChanges(
                 }
                 audit.Record(order.TenantId, "payment.voided", "commerce_order", order.Id.ToString(), null, new { holdId, releasedNow = released.Value });
             }
-            await MoveStockAsync(lines, StockLevel.Release, now, cancellationToken);
-            changed.StockStatus = Order.StockReleased;
-            audit.Record(order.TenantId, "inventory.released", "commerce_order", order.Id.ToString(), null, StockAudit(lines));
         }
         else
         {

@@ -28,6 +28,7 @@ internal sealed class CaptureWalletPaymentJob(OrderChanges changes, IMoneyMover 
             await job.CompleteAsync(settled, [], cancellationToken);
             return settled;
         }
+        await changes.LockStockAsync(order, cancellationToken); // inventory before the ledger's accounts, as checkout locks them
         var captured = await money.CaptureHoldAsync(job.TenantId, holdId, cancellationToken);
         var outcome = captured.IsSuccess
             ? await changes.MarkPaidAsync(order, null, cancellationToken)
