@@ -1,7 +1,6 @@
-using Coffer.Platform.Audit;
+using Coffer.Platform.Hosting;
 using Coffer.Platform.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Coffer.Commerce.Orders;
@@ -11,97 +10,34 @@ namespace Coffer.Commerce.Orders;
 /// (<c>reservation_expired</c>) in a transaction of its own under its row lock — its stock released, a wallet hold voided —
 /// unless its payment won the race for the lock. Runs every <c>ReservationSweepSeconds</c> on worker instances.
 /// </summary>
-internal sealed partial class ReservationSweeper(
-    IServiceScopeFactory scopes, CommerceSettings settings, TimeProvider timeProvider, ILogger<ReservationSweeper> logger) : BackgroundService
+internal sealed class ReservationSweeper(
+    IServiceScopeFactory scopes, CommerceSettings settings, TimeProvider timeProvider, ILogger<ReservationSweeper> logger)
+    : TenantSweeper(scopes, timeProvider, logger)
 {
     /// <summary>The sweeper's name as an operation label and audit actor (<c>system:order-reservations</c>).</summary>
-    public const string WorkerName = "order-reservations";
+    public const string Name = "order-reservations";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string WorkerName => Name;
+
+    protected override string ItemKind => "order";
+
+    protected override TimeSpan Interval => settings.ReservationSweepInterval;
+
+    protected override async Task<IReadOnlyList<(string TenantId, Guid Id)>> FindDueAsync(DbSession session, CancellationToken cancellationToken) =>
+        await session.QueryAsync(Order.Overdue(Time.GetUtcNow(), CommerceSettings.SweepBatchSize), r => (r.GetString(1), r.GetGuid(0)),
+            cancellationToken);
+
+    protected override async Task<bool> SettleAsync(IServiceProvider services, string tenantId, Guid id, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(settings.ReservationSweepInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var changes = services.GetRequiredService<OrderChanges>();
+        var order = await changes.LockAsync(tenantId, id, cancellationToken);
+        if (order is null || order.Status != OrderStatuses.PendingPayment || order.ReservedUntil > Time.GetUtcNow())
         {
-            try
-            {
-                var expired = await SweepOnceAsync(stoppingToken);
-                if (expired > 0)
-                {
-                    LogExpired(logger, expired);
-                }
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, failure);
-            }
+            return false;
         }
+        var cancelled = await changes.CancelAsync(order, Order.CancelledExpired, $"system:{Name}", cancellationToken);
+        return cancelled.IsSuccess
+            ? true
+            : throw new InvalidOperationException($"Overdue order {id} could not be cancelled: {cancelled.Failure!.Code}.");
     }
-
-    /// <summary>Cancels up to one batch of overdue orders; returns how many it cancelled.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
-    {
-        List<(Guid Id, string TenantId)> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var session = scope.ServiceProvider.GetRequiredService<DbSession>();
-            session.TenantScope = DbSession.AllTenants; // finds overdue orders of every tenant
-            due = await session.QueryAsync(Order.Overdue(timeProvider.GetUtcNow(), CommerceSettings.SweepBatchSize),
-                r => (r.GetGuid(0), r.GetString(1)), cancellationToken);
-        }
-        var expired = 0;
-        foreach (var (id, tenantId) in due)
-        {
-            try
-            {
-                if (await ExpireOneAsync(id, tenantId, cancellationToken))
-                {
-                    expired++;
-                }
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                LogOrderFailed(logger, failure, id);
-            }
-        }
-        return expired;
-    }
-
-    private async Task<bool> ExpireOneAsync(Guid id, string tenantId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
-        session.Operation = WorkerName;
-        session.TenantScope = tenantId;
-        scope.ServiceProvider.GetRequiredService<AuditTrail>().Actor = AuditActor.System(WorkerName);
-        var changes = scope.ServiceProvider.GetRequiredService<OrderChanges>();
-        await session.BeginAsync(cancellationToken);
-        try
-        {
-            var order = await changes.LockAsync(tenantId, id, cancellationToken);
-            if (order is null || order.Status != OrderStatuses.PendingPayment || order.ReservedUntil > timeProvider.GetUtcNow())
-            {
-                return false;
-            }
-            var cancelled = await changes.CancelAsync(order, Order.CancelledExpired, $"system:{WorkerName}", cancellationToken);
-            if (!cancelled.IsSuccess)
-            {
-                throw new InvalidOperationException($"Overdue order {id} could not be cancelled: {cancelled.Failure!.Code}.");
-            }
-            await session.CommitAsync([], cancellationToken);
-            return true;
-        }
-        finally
-        {
-            await session.RollbackAsync(); // no-op after a commit
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId} could not be expired; the next sweep retries it")]
-    private static partial void LogOrderFailed(ILogger logger, Exception exception, Guid orderId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled {Count} orders whose reservation expired")]
-    private static partial void LogExpired(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Order reservation sweep failed; will retry at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

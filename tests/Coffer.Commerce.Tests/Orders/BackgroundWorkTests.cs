@@ -83,11 +83,11 @@ public sealed class BackgroundWorkTests
         await using var kit = await CommerceKit.StartAsync(provider, providers: true);
         var variant = await kit.VariantAsync("TEE-1", usd: 1_000, stock: 3);
         var order = (await kit.PaidWalletOrderAsync("alice", (variant, 1))).GetProperty("id").GetGuid();
-        var receipt = await Until(kit, order, o => o.GetProperty("receiptKey").ValueKind == JsonValueKind.String);
+        var receipt = await kit.WaitForOrderAsync(order, o => o.GetProperty("receiptKey").ValueKind == JsonValueKind.String, "a stored receipt");
         Assert.Equal($"receipts/{RoleClients.DefaultTenant}/{order}.json", receipt.GetProperty("receiptKey").GetString());
 
         await (await kit.TransitionAsync(kit.Admin, order, "fulfilled")).ExpectAsync(HttpStatusCode.OK);
-        var booked = await Until(kit, order, o => o.GetProperty("trackingNumber").ValueKind == JsonValueKind.String);
+        var booked = await kit.WaitForOrderAsync(order, o => o.GetProperty("trackingNumber").ValueKind == JsonValueKind.String, "a booked shipment");
         Assert.StartsWith("TRK", booked.GetProperty("trackingNumber").GetString());
         await (await kit.TransitionAsync(kit.Admin, order, "shipped")).ExpectAsync(HttpStatusCode.OK);
         await (await kit.TransitionAsync(kit.Admin, order, "delivered")).ExpectAsync(HttpStatusCode.OK);
@@ -99,19 +99,4 @@ public sealed class BackgroundWorkTests
     private static async Task<List<JsonElement>> Alerts(CommerceKit kit) =>
         (await (await kit.Admin.GetAsync("/api/v1/commerce/inventory/alerts")).ExpectAsync(HttpStatusCode.OK))
             .GetProperty("items").EnumerateArray().ToList();
-
-    private static async Task<JsonElement> Until(CommerceKit kit, Guid order, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var current = await kit.OrderAsync(order);
-            if (done(current))
-            {
-                return current;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Order {order} never got there: {current}");
-            await Task.Delay(50);
-        }
-    }
 }

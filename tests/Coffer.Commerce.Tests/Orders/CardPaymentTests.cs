@@ -72,7 +72,7 @@ public sealed class CardPaymentTests
         Assert.Equal("restocked", cancelled.GetProperty("stockStatus").GetString());
         Assert.Equal(5, (await kit.StockAsync(variant)).GetProperty("onHand").GetInt64());
 
-        var refunded = await WaitAsync(kit, order, o => o.GetProperty("refunded").GetInt64() == total);
+        var refunded = await kit.WaitForOrderAsync(order, o => o.GetProperty("refunded").GetInt64() == total, "its total refunded");
         Assert.Equal(0, refunded.GetProperty("refundPending").GetInt64());
         var refund = refunded.GetProperty("refunds").EnumerateArray().Single();
         Assert.Equal("succeeded", refund.GetProperty("status").GetString());
@@ -102,7 +102,7 @@ public sealed class CardPaymentTests
         Assert.Equal(0, (await kit.StockAsync(variant)).GetProperty("reserved").GetInt64());
         Assert.Equal(5, (await kit.StockAsync(variant)).GetProperty("available").GetInt64());
         await (await kit.PaymentWebhookAsync("evt_late", "payment_intent.succeeded", late, lateReference, lateTotal)).ExpectAsync(HttpStatusCode.OK);
-        var refunded = await WaitAsync(kit, late, o => o.GetProperty("refunded").GetInt64() == lateTotal);
+        var refunded = await kit.WaitForOrderAsync(late, o => o.GetProperty("refunded").GetInt64() == lateTotal, "its late payment refunded");
         Assert.Equal("cancelled", refunded.GetProperty("status").GetString());
         Assert.Equal(5, (await kit.StockAsync(variant)).GetProperty("onHand").GetInt64());
         Assert.Equal(1, (await kit.Fake!.GetCallsAsync()).Refunds.Created);
@@ -121,20 +121,5 @@ public sealed class CardPaymentTests
         var ended = await kit.WaitForStatusAsync(created.GetProperty("id").GetGuid(), "cancelled");
         Assert.Equal("payment_failed", ended.GetProperty("cancelReason").GetString());
         Assert.Equal(5, (await kit.StockAsync(variant)).GetProperty("available").GetInt64());
-    }
-
-    private static async Task<JsonElement> WaitAsync(CommerceKit kit, Guid order, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var current = await kit.OrderAsync(order);
-            if (done(current))
-            {
-                return current;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Order {order} never got there: {current}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -139,21 +139,23 @@ internal sealed class CommerceKit : IAsyncDisposable
         await (await Admin.GetAsync($"/api/v1/commerce/orders/{id}")).ExpectAsync(HttpStatusCode.OK);
 
     /// <summary>Polls the order (as the admin) until it has <paramref name="status"/> (and, if given, a payment status), for at most 20 s.</summary>
-    public async Task<JsonElement> WaitForStatusAsync(Guid id, string status, string? paymentStatus = null)
+    public Task<JsonElement> WaitForStatusAsync(Guid id, string status, string? paymentStatus = null) =>
+        WaitForOrderAsync(id, o => o.GetProperty("status").GetString() == status
+            && (paymentStatus is null || o.GetProperty("payment").GetProperty("status").GetString() == paymentStatus),
+            $"{status} / {paymentStatus ?? "any payment status"}");
+
+    /// <summary>Polls the order (as the admin) until <paramref name="done"/> holds, for at most 20 s; fails naming <paramref name="what"/>.</summary>
+    public async Task<JsonElement> WaitForOrderAsync(Guid id, Func<JsonElement, bool> done, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
             var order = await OrderAsync(id);
-            if (order.GetProperty("status").GetString() == status
-                && (paymentStatus is null || order.GetProperty("payment").GetProperty("status").GetString() == paymentStatus))
+            if (done(order))
             {
                 return order;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Order {id} is {order.GetProperty("status")} / {order.GetProperty("payment").GetProperty("status")}, not {status} / {paymentStatus}.");
-            }
+            Assert.True(DateTime.UtcNow < deadline, $"Order {id} never got to {what}: {order}");
             await Task.Delay(50);
         }
     }
