@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One benchmark scenario from nothing to a comparison table:
 #
-#   bench/run.sh [postgres|sqlite] [--scenario transfers|hot|batch|mixed|invest] [--connections C] [--duration 30]
+#   bench/run.sh [postgres|sqlite] [--scenario transfers|hot|batch|mixed|invest|checkout] [--connections C] [--duration 30]
 #                [--warmup 15] [--accounts N] [--batch-size 100] [--mix get-account=40,get-entries=20,...]
 #                [--hot] [--no-pgbench] [--skip-build] [--port 5080] [--threads 2] [--profile]
 #   bench/run.sh [postgres|sqlite] --jobs [--transport database|rabbitmq] [--job-count 20000] [--skip-build]
@@ -32,6 +32,13 @@
 #              distribute-dividend), timed from its 202 to `completed` (payouts/s), its tallies and payouts checked.
 #              No pgbench: the execution is a 202, a queued job and its own transactions, with no single-statement twin.
 #              16 connections, 1,000 wallets by default.
+#   checkout   a product of 20 variants with plenty of stock, a hot variant of 50 units and --accounts customers (tokens
+#              minted by the generator with the run's development key, each with a funded wallet); phase 1: concurrent
+#              wallet checkouts (POST /api/v1/commerce/orders, 1-3 items of 1-3 units) for the measured time, req/s and
+#              p50/p95/p99; every order followed to paid (job capture-wallet-payment), the capture rate after the load;
+#              phase 2: 200 simultaneous one-unit checkouts of the hot variant (exactly 50 may win). Then orders, money
+#              (merchant_revenue = the order totals, each wallet down by its orders) and stock are verified. No pgbench.
+#              16 connections, 200 customers by default.
 # --jobs: the jobs scenario instead of transfers. After the same build, database and migration, the load generator's
 # `jobs` verb hosts the server in its own process (with a no-op job type, and the server's GC settings), enqueues
 # --job-count jobs and reports jobs per second from the first enqueue to the last committed success, plus the latency
@@ -52,6 +59,7 @@
 # BENCH_KEEP_PERF=1 keeps perf.data); without perf, the server's thread stacks with dotnet-trace
 # (`dotnet tool install --global dotnet-trace`) into server-cpu.speedscope.json, summarised by
 # bench/profile-summary.py. top snapshots (top.txt) are always taken.
+# BENCH_PG_DB names the database the run recreates (default coffer_bench), so runs from two worktrees need not share one.
 # BENCH_PG_EXTRA, e.g. "No Reset On Close=true", is appended to the server's connection string
 # (for experiments; the default is Npgsql's defaults).
 # The build goes to bench/results/build (its own obj/ and bin/), so a concurrent ./test.sh build
@@ -109,7 +117,8 @@ case $scenario in
   # Each connection draws its batches from its own share of the wallets (accounts / connections >= 2 x batch size).
   batch) connections=${connections:-16}; accounts=${accounts:-10000} ;;
   invest) connections=${connections:-16}; accounts=${accounts:-1000}; run_pgbench=false ;;
-  *) die "--scenario is transfers, hot, batch, mixed or invest, not '$scenario'" ;;
+  checkout) connections=${connections:-16}; accounts=${accounts:-200}; run_pgbench=false ;;
+  *) die "--scenario is transfers, hot, batch, mixed, invest or checkout, not '$scenario'" ;;
 esac
 [[ $scenario == hot ]] && scenario=transfers-hot   # the name results have always had
 label=$provider
@@ -137,7 +146,7 @@ for policy in investment-products investments investment-execute dividends; do
 done
 mkdir -p "$Coffer__DataDirectory"
 
-pg_host=127.0.0.1 pg_port=5432 pg_db=coffer_bench
+pg_host=127.0.0.1 pg_port=5432 pg_db=${BENCH_PG_DB:-coffer_bench}
 app_conn="Host=$pg_host;Port=$pg_port;Database=$pg_db;Username=coffer_app;Password=coffer_app;SSL Mode=Disable${BENCH_PG_EXTRA:+;$BENCH_PG_EXTRA}"
 owner_conn="Host=$pg_host;Port=$pg_port;Database=$pg_db;Username=coffer_owner;Password=coffer_owner;SSL Mode=Disable"
 psql_owner() { PGPASSWORD=coffer_owner PGSSLMODE=disable psql -X -q -v ON_ERROR_STOP=1 -h "$pg_host" -p "$pg_port" -U coffer_owner -d "$pg_db" "$@"; }
@@ -250,7 +259,7 @@ fi
 section "Migrating and starting the server"
 dotnet "$server_dll" migrate up
 token_roles=(--role operator)
-[[ $scenario == invest ]] && token_roles+=(--role admin)   # the invest scenario creates and opens its product
+[[ $scenario == invest || $scenario == checkout ]] && token_roles+=(--role admin)   # they create their products (checkout: and stock)
 dotnet "$server_dll" token --sub bench-ops --tenant bench "${token_roles[@]}" --ttl-minutes 240 >"$Coffer__DataDirectory/operator.jwt"
 $profile && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 env "${server_env[@]}" dotnet "$server_dll" serve --urls "$url" >"$run_dir/server.log" 2>&1 &
@@ -267,6 +276,7 @@ case $scenario in
   batch) section "Coffer: POST /api/v1/transfers/batch, $batch_size transfers per request" ;;
   mixed) section "Coffer: mixed reads and transfers ($mix)" ;;
   invest) section "Coffer: investments placed and executed, then one dividend over all of them" ;;
+  checkout) section "Coffer: wallet checkouts, then a burst on one scarce variant, every order followed to paid" ;;
 esac
 # How the 2 cores split between server, PostgreSQL, generator and everything else, every 5 s.
 top -b -c -d 5 -n $(( (warmup + duration) / 5 + 3 )) -w 200 2>/dev/null |
@@ -297,7 +307,7 @@ coffer_exit=0
 dotnet "$bench_dll" load --scenario "${scenario#transfers-}" --url "$url" --token-file "$Coffer__DataDirectory/operator.jwt" \
   --connections "$connections" --duration "$duration" --warmup "$warmup" --accounts "$accounts" \
   --batch-size "$batch_size" --mix "$mix" \
-  --server-pid "$server_pid" --db "$verify_db" --label "$label" \
+  --server-pid "$server_pid" --db "$verify_db" --label "$label" --data-dir "$Coffer__DataDirectory" \
   --json "$run_dir/coffer.json" --accounts-out "$run_dir/accounts.txt" \
   2> >(tee "$run_dir/coffer-progress.log" >&2) | tee "$run_dir/coffer.txt" || coffer_exit=$?
 {
@@ -361,6 +371,8 @@ SQL
   (( pgbench_exit == 0 )) || warn "pgbench failed with exit code $pgbench_exit"
 elif [[ $scenario == invest ]]; then
   info "pgbench: none for invest (a 202, a queued job and its own transactions: no single-statement twin; docs/performance.md)"
+elif [[ $scenario == checkout ]]; then
+  info "pgbench: none for checkout (reservations, a hold, an order and a queued capture per request: no single-script twin)"
 elif [[ $provider == sqlite ]]; then
   info "pgbench: none for sqlite (pgbench drives PostgreSQL; the embedded profile has no raw-SQL twin here)"
 fi

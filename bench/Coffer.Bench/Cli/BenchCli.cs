@@ -17,7 +17,9 @@ internal static class BenchCli
             --scenario S              transfers (POST /api/v1/transfers, uniform random pairs; the default), hot (one
                                       hot wallet on one side of every transfer), batch (POST /api/v1/transfers/batch),
                                       mixed (reads and transfers in proportions), invest (place + execute investments,
-                                      then one product dividend over them; the token needs roles operator and admin)
+                                      then one product dividend over them; the token needs roles operator and admin),
+                                      checkout (wallet checkouts of a stocked catalog, a burst on one scarce variant,
+                                      every order followed to paid; roles operator and admin, and --data-dir)
             --url URL                 server base address (default http://127.0.0.1:5080)
             --token TOKEN | --token-file PATH   operator JWT of the tenant (coffer token --role operator)
             --connections C           concurrent connections and workers (default 64)
@@ -38,6 +40,13 @@ internal static class BenchCli
             --label TEXT              a name for this run in the report (e.g. postgres)
             --json PATH               write the result as JSON
             --accounts-out PATH       write the seeded wallet ids, one per line (for pgbench's bench_accounts)
+            --variants V              checkout: variants with plenty of stock (default 20, at most 50); --accounts
+                                      is the number of customers
+            --hot-stock N             checkout: units of the hot variant (default 50)
+            --hot-checkouts N         checkout: one-unit checkouts of it released at once (default 200)
+            --data-dir DIR            checkout: the server's data directory, whose development key signs the
+                                      customers' tokens
+            --tenant T                checkout: the operator token's tenant (default bench)
 
           pgbench     Run pgbench with a script, measure CPU, and report tps and latency percentiles.
             --script PATH[@WEIGHT][,PATH@WEIGHT...]   one script, or weighted scripts (pgbench -f path@weight)

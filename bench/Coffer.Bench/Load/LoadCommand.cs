@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coffer.Bench.Checkout;
 using Coffer.Bench.Investments;
 using Coffer.Bench.Reporting;
 using Coffer.Bench.Transfers;
@@ -24,6 +25,10 @@ internal static class LoadCommand
         if (options.Scenario == Scenario.Invest)
         {
             return await InvestCommand.RunAsync(options, api, runId, startedAt, cancel.Token);
+        }
+        if (options.Scenario == Scenario.Checkout)
+        {
+            return await CheckoutCommand.RunAsync(options, api, runId, startedAt, cancel.Token);
         }
 
         Console.Error.WriteLine($"run {runId}: seeding {options.Accounts} wallets at {options.Url}");

@@ -24,6 +24,14 @@ internal sealed record LoadOptions
     public string Label { get; init; } = "";
     public string? JsonPath { get; init; }
     public string? AccountsOutPath { get; init; }
+    /// <summary>The checkout scenario's catalog: variants with plenty of stock.</summary>
+    public int Variants { get; init; } = 20;
+    /// <summary>The checkout scenario's scarce variant: its units, and how many one-unit checkouts race for them at once.</summary>
+    public int HotStock { get; init; } = 50;
+    public int HotCheckouts { get; init; } = 200;
+    /// <summary>Where the server's development signing key is (its data directory): the checkout scenario mints customer tokens with it.</summary>
+    public string? DataDirectory { get; init; }
+    public string Tenant { get; init; } = "bench";
 
     /// <summary>Each transfer moves one minor unit, so counts and sums of amounts coincide.</summary>
     public const long TransferAmountMinor = 1;
@@ -63,6 +71,11 @@ internal sealed record LoadOptions
             Label = args.Text("label", ""),
             JsonPath = args.Text("json"),
             AccountsOutPath = args.Text("accounts-out"),
+            Variants = args.Int("variants", 20, 1, 50),
+            HotStock = args.Int("hot-stock", 50, 1, 100_000),
+            HotCheckouts = args.Int("hot-checkouts", 200, 1, 1000),
+            DataDirectory = args.Text("data-dir"),
+            Tenant = args.Text("tenant", "bench"),
         };
         args.EnsureAllConsumed();
         if (options.Scenario == Scenario.Batch && options.Accounts / options.Connections < 2 * options.BatchSize)
@@ -70,6 +83,10 @@ internal sealed record LoadOptions
             throw new UsageException(
                 $"A batch of {options.BatchSize} moves money between {2 * options.BatchSize} distinct wallets of its worker's own share: "
                 + $"--accounts must be at least {2 * options.BatchSize * options.Connections} for {options.Connections} connections.");
+        }
+        if (options.Scenario == Scenario.Checkout && options.DataDirectory is null)
+        {
+            throw new UsageException("The checkout scenario mints its customers' tokens: --data-dir is the server's data directory (its development key).");
         }
         return options;
     }

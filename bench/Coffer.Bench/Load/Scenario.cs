@@ -19,6 +19,9 @@ internal enum Scenario
 
     /// <summary>Investments placed and executed (job execute-investment), then one dividend fanned out over all of them.</summary>
     Invest,
+
+    /// <summary>Wallet-paid checkouts of a stocked catalog, a burst on one scarce variant, then every order followed to paid.</summary>
+    Checkout,
 }
 
 internal static class Scenarios
@@ -31,6 +34,7 @@ internal static class Scenarios
         Scenario.Batch => "batch",
         Scenario.Mixed => "mixed",
         Scenario.Invest => "invest",
+        Scenario.Checkout => "checkout",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
@@ -41,6 +45,7 @@ internal static class Scenarios
         "batch" => Scenario.Batch,
         "mixed" => Scenario.Mixed,
         "invest" => Scenario.Invest,
-        _ => throw new UsageException($"--scenario is transfers, hot, batch, mixed or invest, not '{name}'."),
+        "checkout" => Scenario.Checkout,
+        _ => throw new UsageException($"--scenario is transfers, hot, batch, mixed, invest or checkout, not '{name}'."),
     };
 }

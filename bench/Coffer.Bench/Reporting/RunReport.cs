@@ -52,7 +52,7 @@ internal sealed record RunReport
 {
     public required string Kind { get; init; }               // "coffer" or "pgbench"
     public required string Label { get; init; }
-    public required string Scenario { get; init; }           // "transfers", "transfers-hot", "batch", "mixed" or "invest"
+    public required string Scenario { get; init; }           // "transfers", "transfers-hot", "batch", "mixed", "invest" or "checkout"
     public required DateTimeOffset StartedAtUtc { get; init; }
     public required int Connections { get; init; }
     public required int DurationSeconds { get; init; }
@@ -77,6 +77,8 @@ internal sealed record RunReport
     public IReadOnlyList<long>? RatePerSecond { get; init; }
     /// <summary>The invest scenario's execution and dividend figures.</summary>
     public Investments.InvestmentFigures? Investments { get; init; }
+    /// <summary>The checkout scenario's capture and contention figures.</summary>
+    public Checkout.CheckoutFigures? Checkout { get; init; }
     public object? Verification { get; init; }
     public bool? VerificationPassed { get; init; }
     public string? MachineLoad { get; init; }
@@ -113,6 +115,10 @@ internal sealed record RunReport
             text.AppendLine(inv, $"  {operation.Kind,-14} {operation.PerSecond,9:0.0}/s  p50 {operation.Latency.P50Ms:0.00} ms  p95 {operation.Latency.P95Ms:0.00}  p99 {operation.Latency.P99Ms:0.00}  errors {operation.Errors}");
         }
         foreach (var line in Investments is { } figures ? Coffer.Bench.Investments.InvestReport.Lines(figures) : [])
+        {
+            text.AppendLine(line);
+        }
+        foreach (var line in Checkout is { } shop ? Coffer.Bench.Checkout.CheckoutReport.Lines(shop) : [])
         {
             text.AppendLine(line);
         }

@@ -152,6 +152,26 @@ internal sealed class CofferApi : IDisposable
 
     private static readonly IReadOnlyDictionary<string, Guid> EmptyIds = new Dictionary<string, Guid>();
 
+    /// <summary>
+    /// POST /api/v1/commerce/orders as one customer (<paramref name="customerToken"/> replaces the client's operator token for
+    /// this request): the status, for a failure the problem code, for a 201 the order's id and total.
+    /// </summary>
+    public async Task<(ApiOutcome Outcome, Guid? OrderId, long TotalMinor)> CheckoutAsync(
+        string body, string key, string customerToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/commerce/orders") { Content = Utf8Json(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customerToken);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            return (await FailureAsync(response, cancellationToken), null, 0);
+        }
+        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        var root = document.RootElement;
+        return (new ApiOutcome(201, null), root.GetProperty("id").GetGuid(), root.GetProperty("total").GetInt64());
+    }
+
     /// <summary>A POST outside the measured window (setup, the dividend): the body as <typeparamref name="T"/>, any failure thrown.</summary>
     public Task<T> PostJsonAsync<T>(string path, object payload, string key, CancellationToken cancellationToken) =>
         PostAsync<T>(path, payload, key, cancellationToken);
