@@ -6,6 +6,7 @@ using Coffer.Ledger.Contracts;
 using Coffer.Platform.Audit;
 using Coffer.Platform.Jobs;
 using Coffer.Platform.Persistence;
+using Coffer.Platform.Providers;
 using Coffer.Platform.Results;
 using Coffer.Platform.Time;
 
@@ -19,7 +20,8 @@ namespace Coffer.Commerce.Orders;
 /// receipt, shipment) are queued with the commit.
 /// </summary>
 internal sealed class OrderChanges(
-    DbSession session, IMoneyMover money, JobQueue jobs, AuditTrail audit, RecordClock clock, CommerceMetrics metrics)
+    DbSession session, IMoneyMover money, JobQueue jobs, AuditTrail audit, RecordClock clock, CommerceMetrics metrics,
+    IEmailProvider? email = null, IStorageProvider? storage = null, IShippingProvider? shipping = null)
 {
     /// <summary>The tenant's system account wallet payments are captured to, and refunds paid from.</summary>
     public const string MerchantRevenue = "merchant_revenue";
@@ -76,7 +78,10 @@ internal sealed class OrderChanges(
         audit.Record(order.TenantId, "inventory.committed", "commerce_order", order.Id.ToString(), null, StockAudit(lines));
         audit.Record(order.TenantId, "payment.captured", "commerce_order", order.Id.ToString(), null,
             new { method = order.PaymentMethod, amount = order.TotalMinor, currency = order.Currency, holdId = order.HoldId, paymentReference = changed.PaymentReference });
-        jobs.Enqueue(order.TenantId, StoreReceiptJob.JobType, new OrderJobPayload(order.Id), ownerSubject: null);
+        if (storage is not null) // without a storage provider there is nowhere to keep a receipt: no job to queue behind captures
+        {
+            jobs.Enqueue(order.TenantId, StoreReceiptJob.JobType, new OrderJobPayload(order.Id), ownerSubject: null);
+        }
         Mail(changed, OrderEmail.Paid);
         return Save(order, changed, "order.paid");
     }
@@ -94,7 +99,7 @@ internal sealed class OrderChanges(
         {
             changed.TrackingNumber = trackingNumber;
         }
-        if (to == OrderStatuses.Fulfilled)
+        if (to == OrderStatuses.Fulfilled && shipping is not null)
         {
             jobs.Enqueue(order.TenantId, BookShipmentJob.JobType, new OrderJobPayload(order.Id), ownerSubject: null);
         }
@@ -304,7 +309,7 @@ internal sealed class OrderChanges(
 
     private void Mail(Order order, string kind)
     {
-        if (order.ContactEmailToken is not null)
+        if (order.ContactEmailToken is not null && email is not null)
         {
             jobs.Enqueue(order.TenantId, SendOrderEmailJob.JobType, new SendOrderEmailJob.Payload(order.Id, kind), ownerSubject: null);
         }
