@@ -43,7 +43,10 @@ internal static class ChangeOrderStatus
         {
             return Failure.NotFound("order").ToProblem(http);
         }
-        if (!caller.ActsForTenant && !(to == OrderStatuses.Cancelled && order.Status is OrderStatuses.PendingPayment or OrderStatuses.Paid))
+        // A buyer's cancel of an order already cancelled goes on to the state machine's 409: a stored answer, so the buyer's
+        // retry of a cancel whose response was lost replays its 200 instead of meeting a 403 the first attempt never had.
+        if (!caller.ActsForTenant
+            && !(to == OrderStatuses.Cancelled && order.Status is OrderStatuses.PendingPayment or OrderStatuses.Paid or OrderStatuses.Cancelled))
         {
             return new Failure(403, "forbidden", "Staff only",
                 "A buyer may cancel their order while it is unpaid or paid; every other move is made by staff.").ToProblem(http);

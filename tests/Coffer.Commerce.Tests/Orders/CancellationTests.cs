@@ -62,8 +62,15 @@ public sealed class CancellationTests
         Assert.Equal(CommerceKit.Funds, await kit.PostedAsync(wallet));
         Assert.Equal(2, (await kit.StockAsync(shirt)).GetProperty("reserved").GetInt64());
 
-        var cancelled = await (await kit.TransitionAsync(kit.Customer("alice"), order, "cancelled")).ExpectAsync(HttpStatusCode.OK);
+        var cancel = new { status = "cancelled" };
+        var cancelled = await (await kit.Customer("alice").PostJsonAsync($"/api/v1/commerce/orders/{order}/transitions", cancel, "cancel-1"))
+            .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("customer", cancelled.GetProperty("cancelReason").GetString());
+        // The buyer's retry of the same cancel (its answer lost) replays the 200; a new cancel is a 409, not a 403.
+        var replayed = await kit.Customer("alice").PostJsonAsync($"/api/v1/commerce/orders/{order}/transitions", cancel, "cancel-1");
+        Assert.Equal(cancelled.GetProperty("version").GetInt64(), (await replayed.ExpectAsync(HttpStatusCode.OK)).GetProperty("version").GetInt64());
+        Assert.Equal("invalid_transition", (await (await kit.TransitionAsync(kit.Customer("alice"), order, "cancelled"))
+            .ExpectAsync(HttpStatusCode.Conflict)).Code());
         Assert.Equal("voided", cancelled.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal(CommerceKit.Funds, await kit.AvailableAsync(wallet));
         Assert.Equal(0, (await kit.StockAsync(shirt)).GetProperty("reserved").GetInt64());
