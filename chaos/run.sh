@@ -2,7 +2,7 @@
 # One chaos run from nothing to its table (docs/reliability.md):
 #
 #   chaos/run.sh [--seed N] [--duration 75] [--clients 6] [--long-faults] [--no-faults] [--think-ms 60]
-#                [--port-base 10] [--keep] [--inject-bug forget-idempotency-keys|tamper-balance|delete-transfer|unsettle-investment] [--skip-build]
+#                [--port-base 10] [--keep] [--inject-bug forget-idempotency-keys|tamper-balance|delete-transfer|unsettle-investment|cancel-without-refund] [--skip-build]
 #
 # Builds the harness (and with it the server) in Release into chaos/results/build, its own obj/ and bin/, so a concurrent
 # ./test.sh build never swaps the binaries of a running chaos run. Then the harness starts its own PostgreSQL 15 (port 5442),

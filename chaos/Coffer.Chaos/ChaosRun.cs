@@ -58,6 +58,7 @@ internal static class ChaosRun
             DeadJobsReplayed = verified.DeadJobsReplayed,
             OperatorVerbs = verified.OperatorVerbs,
             Investments = verified.Investments,
+            Commerce = verified.Commerce,
             Findings = verified.Findings,
             SetupTime = setup.Elapsed,
             WorkloadTime = workload.Elapsed,
@@ -70,7 +71,7 @@ internal static class ChaosRun
         ChaosOptions options, ChaosDependencies dependencies, CofferCluster cluster, ChaosParties parties, OperationExecutor executor, Action<string> log,
         CancellationToken interrupt)
     {
-        var plan = WorkloadPlan.Create(options.Seed, parties.Wallets, options.MaxOperations);
+        var plan = WorkloadPlan.Create(options.Seed, parties.Wallets, parties.Variants, options.MaxOperations);
         var schedule = FaultSchedule.Create(options.Seed, options.LongFaults, CofferCluster.NodeCount);
         var everyKind = Enum.GetValues<FaultKind>().Length;
         // A hard stop far beyond the planned time, so a wedged run still ends (and reports).
@@ -145,17 +146,19 @@ internal static class ChaosRun
         ExactlyOnceCheck.Check(options.Seed, records, snapshot, findings);
         var investments = await InvestmentSnapshot.ReadAsync(owner);
         var investmentSummary = InvestmentCheck.Check(records, investments, findings);
-        await BalanceModelCheck.CheckAsync(server, parties, BalanceModel.Expect(records, parties, snapshot.Withdrawals, investments), findings);
+        var shop = await CommerceSnapshot.ReadAsync(owner);
+        var commerceSummary = CommerceCheck.Check(records, parties, shop, snapshot, findings);
+        await BalanceModelCheck.CheckAsync(server, parties, BalanceModel.Expect(records, parties, snapshot.Withdrawals, investments, shop), findings);
         await LedgerInvariants.CheckAsync(owner, findings);
         ProviderCheck.Check(await cluster.Provider.GetCallsAsync(), snapshot, findings);
         var verbs = await OperatorVerbsCheck.CheckAsync(cluster, findings);
         log($"checks done: {findings.All.Count} finding(s)");
         return new CheckOutcome(findings, snapshot.Withdrawals.Values.GroupBy(w => w.Status).ToDictionary(g => g.Key, g => g.Count()),
-            deadJobs.Count, replayed, verbs, investmentSummary);
+            deadJobs.Count, replayed, verbs, investmentSummary, commerceSummary);
     }
 
     /// <summary>What the checks found, and what the report shows of how the run settled.</summary>
     private sealed record CheckOutcome(
         Findings Findings, IReadOnlyDictionary<string, int> WithdrawalStatuses, int DeadJobs, int DeadJobsReplayed, string OperatorVerbs,
-        string Investments);
+        string Investments, string Commerce);
 }

@@ -6,7 +6,7 @@ namespace Coffer.Chaos.Tests;
 
 /// <summary>
 /// The chaos smoke CI runs on every submission (docs/reliability.md): its own PostgreSQL, Redis and RabbitMQ, two servers, a
-/// minute of seeded money workload while every kind of fault is injected at least once, then every check. Within 3 minutes.
+/// minute of seeded money and checkout workload while every kind of fault is injected at least once, then every check. Within 3 minutes.
 /// </summary>
 [Collection(ChaosRunsCollection.Name)]
 public sealed class ChaosSmokeTests(ITestOutputHelper output)
@@ -28,5 +28,10 @@ public sealed class ChaosSmokeTests(ITestOutputHelper output)
         }
         Assert.True(report.Operations.Count(r => r.Verdict == ReplayVerdict.Same) >= 10, TestRuns.Explain(report));
         Assert.True(report.WithdrawalStatuses.GetValueOrDefault("paid") > 0, TestRuns.Explain(report));
+        // Orders were placed, some refused for stock, and cancelled both before and after their payment.
+        Assert.True(report.Operations.Count(r => r.Plan.Kind == OperationKind.Checkout && r.Acknowledged) >= 10, TestRuns.Explain(report));
+        Assert.Contains(report.Operations, r => r.Plan.Kind is OperationKind.Checkout or OperationKind.CheckoutCancel && r.FirstOutcome?.Code == "out_of_stock");
+        Assert.Contains(report.Operations, r => r.Plan.Kind == OperationKind.CheckoutCancel && r.SecondOutcome?.Kind == OutcomeKind.Succeeded);
+        Assert.Contains(report.Operations, r => r.Plan.Kind == OperationKind.CancelOrder && r.Acknowledged);
     }
 }

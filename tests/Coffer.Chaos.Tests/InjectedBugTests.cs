@@ -61,6 +61,20 @@ public sealed class InjectedBugTests(ITestOutputHelper output)
         Assert.Contains(report.Findings.All, f => f.Check == "balance model");
     }
 
+    [Fact(Timeout = 150_000)]
+    public async Task APaidOrderCancelledWithoutItsRefund_IsACommerceFinding()
+    {
+        var report = await RunWithAsync(new CancelWithoutRefund());
+
+        Assert.False(report.Passed);
+        Assert.Equal((0, 0), (report.Findings.Lost, report.Findings.Duplicated));
+        var commerce = report.Findings.All.Where(f => f.Check == "commerce").Select(f => f.Detail).ToList();
+        Assert.Contains(commerce, d => d.Contains("0 refund transfer(s) of 0", StringComparison.Ordinal));
+        Assert.Contains(commerce, d => d.Contains("merchant revenue", StringComparison.Ordinal));
+        Assert.Contains(commerce, d => d.StartsWith("variant ", StringComparison.Ordinal));
+        Assert.Contains(report.Findings.All, f => f.Check == "balance model");
+    }
+
     private Task<ChaosReport> RunWithAsync(InjectedBug bug) =>
         TestRuns.RunAsync(new ChaosOptions { Seed = TestRuns.Seed(), Duration = Workload, InjectFaults = false, Bug = bug }, output);
 }

@@ -11,12 +11,17 @@ public sealed class ScheduleTests
         .Select((w, index) => new ChaosWallet(index, w.Tenant, w.Owner, w.Currency, Guid.NewGuid()))
         .ToList();
 
+    private static readonly IReadOnlyList<ChaosVariant> Variants = ChaosParties.Tenants
+        .SelectMany(t => Enumerable.Range(0, ChaosShop.ScarceVariants + 1).Select(i => (t.Tenant, Sku: $"chaos-{t.Tenant}-{i}")))
+        .Select((v, index) => new ChaosVariant(index, v.Tenant, Guid.NewGuid(), v.Sku, 100 + index, 10))
+        .ToList();
+
     [Fact]
     public void TheSameSeed_PlansTheSameWorkloadAndFaults_AnotherSeedOthers()
     {
-        Assert.Equal(WorkloadPlan.Create(42, Wallets, 500), WorkloadPlan.Create(42, Wallets, 500));
+        Assert.Equal(WorkloadPlan.Create(42, Wallets, Variants, 500), WorkloadPlan.Create(42, Wallets, Variants, 500));
         Assert.Equal(FaultSchedule.Create(42, longFaults: false, nodeCount: 2), FaultSchedule.Create(42, longFaults: false, nodeCount: 2));
-        Assert.NotEqual(WorkloadPlan.Create(42, Wallets, 500), WorkloadPlan.Create(43, Wallets, 500));
+        Assert.NotEqual(WorkloadPlan.Create(42, Wallets, Variants, 500), WorkloadPlan.Create(43, Wallets, Variants, 500));
         Assert.NotEqual(FaultSchedule.Create(42, longFaults: false, nodeCount: 2), FaultSchedule.Create(43, longFaults: false, nodeCount: 2));
     }
 
@@ -32,9 +37,9 @@ public sealed class ScheduleTests
     }
 
     [Fact]
-    public void ThePlan_FundsEveryWalletFirst_StaysInsideEachTenant_ReplaysAndRedeemsOnlyEarlierOperations()
+    public void ThePlan_FundsEveryWalletFirst_StaysInsideEachTenant_ReplaysRedeemsAndCancelsOnlyEarlierOperations()
     {
-        var plan = WorkloadPlan.Create(11, Wallets, 2_000);
+        var plan = WorkloadPlan.Create(11, Wallets, Variants, 2_000);
 
         Assert.All(plan.Take(Wallets.Count), (operation, i) =>
             Assert.Equal((OperationKind.Deposit, i, WorkloadPlan.FundingAmount), (operation.Kind, operation.To, operation.Amount)));
@@ -52,6 +57,18 @@ public sealed class ScheduleTests
         Assert.All(plan.Where(o => o.Kind == OperationKind.Replay), o =>
             Assert.True(o.ReplayOf < o.Number && plan[o.ReplayOf].Kind != OperationKind.Replay, $"{o} replays {plan[o.ReplayOf]}"));
         Assert.All(plan.Where(o => o.Kind == OperationKind.HoldCapture), o => Assert.InRange(o.CaptureAmount, 1, o.Amount));
+        Assert.All(plan.Where(o => o.Kind is OperationKind.Checkout or OperationKind.CheckoutCancel), o =>
+        {
+            Assert.InRange(o.Items!.Count, 1, 2);
+            Assert.Equal(o.Items.Count, o.Items.Select(i => i.Variant).Distinct().Count());
+            Assert.All(o.Items, i => Assert.Equal(Wallets[o.From].Tenant, Variants[i.Variant].Tenant));
+            Assert.All(o.Items, i => Assert.InRange(i.Quantity, 1, WorkloadPlan.MaxQuantity));
+            Assert.Equal(o.Items.Sum(i => Variants[i.Variant].UnitPrice * i.Quantity), o.Amount);
+        });
+        var cancellations = plan.Where(o => o.Kind == OperationKind.CancelOrder).ToList();
+        Assert.All(cancellations, o => Assert.True(o.ReplayOf < o.Number && plan[o.ReplayOf].Kind == OperationKind.Checkout
+            && plan[o.ReplayOf].From == o.From, $"{o} cancels {plan[o.ReplayOf]}"));
+        Assert.Equal(cancellations.Count, cancellations.Select(o => o.ReplayOf).Distinct().Count()); // each order cancelled once at most
         Assert.Equal(Enum.GetValues<OperationKind>().ToHashSet(), plan.Select(o => o.Kind).ToHashSet());
     }
 }

@@ -26,8 +26,9 @@ internal abstract class InjectedBug
         TamperedBalance.BugName => new TamperedBalance(),
         DeletedTransfer.BugName => new DeletedTransfer(),
         UnsettledInvestment.BugName => new UnsettledInvestment(),
+        CancelWithoutRefund.BugName => new CancelWithoutRefund(),
         _ => throw new ArgumentException(
-            $"Unknown bug '{name}': {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName}, {DeletedTransfer.BugName} or "
-            + $"{UnsettledInvestment.BugName}.", nameof(name)),
+            $"Unknown bug '{name}': {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName}, {DeletedTransfer.BugName}, "
+            + $"{UnsettledInvestment.BugName} or {CancelWithoutRefund.BugName}.", nameof(name)),
     };
 }

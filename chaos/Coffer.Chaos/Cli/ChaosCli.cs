@@ -33,9 +33,9 @@ internal static class ChaosCli
         var keep = new Option<bool>("--keep") { Description = "Keep the work directory (database, logs) under /tmp" };
         var bug = new Option<string?>("--inject-bug")
         {
-            Description = $"Inject a defect to see the checks catch it: {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName}, {DeletedTransfer.BugName}, {UnsettledInvestment.BugName}",
+            Description = $"Inject a defect to see the checks catch it: {ForgottenIdempotencyKeys.BugName}, {TamperedBalance.BugName}, {DeletedTransfer.BugName}, {UnsettledInvestment.BugName}, {CancelWithoutRefund.BugName}",
         };
-        bug.AcceptOnlyFromAmong(ForgottenIdempotencyKeys.BugName, TamperedBalance.BugName, DeletedTransfer.BugName, UnsettledInvestment.BugName);
+        bug.AcceptOnlyFromAmong(ForgottenIdempotencyKeys.BugName, TamperedBalance.BugName, DeletedTransfer.BugName, UnsettledInvestment.BugName, CancelWithoutRefund.BugName);
         var logs = new Option<string?>("--logs") { Description = "Directory to write the servers' output and the table into" };
         duration.Validators.Add(r => Range(r, duration, 10, 24 * 3600));
         clients.Validators.Add(r => Range(r, clients, 1, 64));

@@ -8,7 +8,7 @@ internal static class ClusterSettings
     /// <summary>
     /// The production profile on the harness's own services, with time limits shortened so that a fault's consequences (a
     /// lost lease, a payout retried to death) play out within a run: a provider attempt gives up after 1 s, a job's lease after
-    /// 10 s, retries start after 1 s. Rate limits are lifted: the harness's few principals send thousands of requests.
+    /// 10 s, retries start after 1 s, an unpaid order's reservation after 30 s. Rate limits are lifted: the harness's few principals send thousands of requests.
     /// </summary>
     public static IReadOnlyDictionary<string, string?> For(ChaosDependencies dependencies, Uri providerUrl, string dataDirectory, string dataKey) =>
         new Dictionary<string, string?>
@@ -31,6 +31,10 @@ internal static class ClusterSettings
             ["Coffer:Providers:Payouts:RetryBaseDelayMilliseconds"] = "200",
             ["Coffer:Providers:Payouts:BreakSeconds"] = "2",
             ["Coffer:Protection:Keys:1"] = dataKey,
+            // The shortest reservation, so that an order whose capture a fault delays past it expires (its stock released,
+            // its hold voided) and races the capture job.
+            ["Coffer:Commerce:ReservationSeconds"] = "30",
+            ["Coffer:Commerce:ReservationSweepSeconds"] = "2",
             ["Coffer:RateLimits:Policies:writes:Permits"] = "100000000",
             ["Coffer:RateLimits:Policies:reads:Permits"] = "100000000",
             ["Coffer:RateLimits:Policies:admin:Permits"] = "100000000",

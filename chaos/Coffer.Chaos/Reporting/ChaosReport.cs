@@ -19,6 +19,9 @@ internal sealed record ChaosReport
 
     /// <summary>How the investments and dividends settled (InvestmentCheck's counts).</summary>
     public string Investments { get; init; } = "";
+
+    /// <summary>How the checkouts and orders settled (CommerceCheck's counts).</summary>
+    public string Commerce { get; init; } = "";
     public required Findings Findings { get; init; }
     public required TimeSpan SetupTime { get; init; }
     public required TimeSpan WorkloadTime { get; init; }

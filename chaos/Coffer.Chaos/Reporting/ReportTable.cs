@@ -29,6 +29,7 @@ internal static class ReportTable
         text.AppendLine($"withdrawals settled: {string.Join(", ", report.WithdrawalStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}; "
             + $"dead jobs {report.DeadJobs}, replayed by the operator {report.DeadJobsReplayed}");
         text.AppendLine(report.Investments);
+        text.AppendLine(report.Commerce);
         text.AppendLine($"operator verbs: {report.OperatorVerbs}");
         foreach (var sample in report.ServerErrorSamples.Take(ServerErrorsShown))
         {
@@ -86,12 +87,14 @@ internal static class ReportTable
     }
 
     private static readonly string[] StepOrder =
-        ["deposit", "transfer", "hold", "hold capture", "hold void", "withdrawal", "investment", "execute", "redeem", "dividend"];
+        ["deposit", "transfer", "hold", "hold capture", "hold void", "withdrawal", "investment", "execute", "redeem", "dividend", "checkout", "cancel"];
 
     private static string StepName(ApiRequest request) => request.Path switch
     {
         var p when p.EndsWith("/capture", StringComparison.Ordinal) => "hold capture",
         var p when p.EndsWith("/void", StringComparison.Ordinal) => "hold void",
+        var p when p.EndsWith("/commerce/orders", StringComparison.Ordinal) => "checkout",
+        var p when p.EndsWith("/transitions", StringComparison.Ordinal) => "cancel",
         var p => p.Split('/').Last().TrimEnd('s'),
     };
 

@@ -14,13 +14,14 @@ internal sealed record ExpectedBalance(long Posted, long PendingDebits, long Pen
 /// hold voided moves nothing, a hold left unresolved is pending, a withdrawal paid debits, refused moves nothing, and one
 /// still queued (its job dead) stays held. An acknowledged investment debits its principal while active (its settled state,
 /// like a withdrawal's), returns it with the accrued return once redeemed and moves nothing when it failed; each dividend
-/// payout marked paid credits its wallet.
+/// payout marked paid credits its wallet. An acknowledged checkout holds its total while its order is unpaid, debits it once
+/// paid, and moves nothing in the end when the order was cancelled (voided before payment, refunded in full after).
 /// </summary>
 internal static class BalanceModel
 {
     public static IReadOnlyDictionary<Guid, ExpectedBalance> Expect(
         IReadOnlyList<OperationRecord> records, ChaosParties parties, IReadOnlyDictionary<Guid, WithdrawalRow> withdrawals,
-        InvestmentSnapshot investments)
+        InvestmentSnapshot investments, CommerceSnapshot shop)
     {
         var posted = parties.Wallets.ToDictionary(w => w.Id, _ => 0L);
         var pendingOut = parties.Wallets.ToDictionary(w => w.Id, _ => 0L);
@@ -59,8 +60,19 @@ internal static class BalanceModel
                         _ => 0,
                     };
                     break;
-                case OperationKind.Redeem or OperationKind.Dividend:
-                    break; // their money is the investment's settled state and the payouts
+                case OperationKind.Checkout or OperationKind.CheckoutCancel:
+                    var order = record.FirstOutcome!.Id("id") is { } orderId ? shop.Orders.GetValueOrDefault(orderId) : null;
+                    if (order?.Status == "pending_payment")
+                    {
+                        pendingOut[from] += order.Total;
+                    }
+                    else if (order?.Status == "paid")
+                    {
+                        posted[from] -= order.Total;
+                    }
+                    break;
+                case OperationKind.Redeem or OperationKind.Dividend or OperationKind.CancelOrder:
+                    break; // their money is the investment's settled state and the payouts, the order's state
                 default:
                     if (record.SecondOutcome?.Kind != OutcomeKind.Succeeded)
                     {

@@ -21,6 +21,7 @@ internal static class DurabilityCheck
                 OperationKind.Transfer => TransferProblem(transfers, record, "transfer", parties.Wallets[plan.From].Id, parties.Wallets[plan.To].Id),
                 OperationKind.Withdrawal => WithdrawalProblem(snapshot, record, parties.Wallets[plan.From].Id),
                 OperationKind.Invest or OperationKind.Redeem or OperationKind.Dividend => null, // InvestmentCheck
+                OperationKind.Checkout or OperationKind.CheckoutCancel or OperationKind.CancelOrder => null, // CommerceCheck
                 _ => HoldProblem(snapshot, record),
             };
             if (problem is not null)

@@ -6,7 +6,7 @@ namespace Coffer.Chaos.Verification;
 /// <summary>
 /// After the faults, every request whose outcome is still unknown is sent again with its key and body — as the client would
 /// once the service is back — so that each operation ends acknowledged or refused. A hold acknowledged only now is then
-/// captured or voided as planned. Bounded: what is still unknown when the time is up stays unknown (and is reported).
+/// captured or voided as planned, an order to cancel at once cancelled. Bounded: what is still unknown when the time is up stays unknown (and is reported).
 /// </summary>
 internal static class OutcomeResolver
 {
@@ -35,6 +35,10 @@ internal static class OutcomeResolver
                 if (record.Plan.Kind == OperationKind.Invest && record.Acknowledged)
                 {
                     await executor.ExecuteInvestmentAsync(record, random, CancellationToken.None);
+                }
+                if (record.Plan.Kind == OperationKind.CheckoutCancel && record.Acknowledged)
+                {
+                    await executor.CancelAtOnceAsync(record, random, CancellationToken.None);
                 }
             }
             if (record.SecondOutcome?.Kind == OutcomeKind.Unknown)

@@ -6,7 +6,8 @@ internal sealed record ChaosWallet(int Index, string Tenant, string Owner, strin
 /// <summary>
 /// Who takes part: two tenants with a currency each (so conservation is checked per tenant and currency), each with an
 /// operator and a handful of customers owning one wallet apiece, and an admin who creates and opens the tenant's investment
-/// product. Wallets and products are opened through the API before the faults start.
+/// product and opens its shop (<see cref="ChaosShop"/>). Wallets, products and the shops' stock are set up through the API
+/// before the faults start.
 /// </summary>
 internal sealed class ChaosParties
 {
@@ -15,12 +16,17 @@ internal sealed class ChaosParties
 
     private readonly Dictionary<string, ChaosCaller> _callers;
 
-    private ChaosParties(IReadOnlyList<ChaosWallet> wallets, Dictionary<string, ChaosCaller> callers, Dictionary<string, Guid> products)
+    private ChaosParties(
+        IReadOnlyList<ChaosWallet> wallets, Dictionary<string, ChaosCaller> callers, Dictionary<string, Guid> products, IReadOnlyList<ChaosVariant> variants)
     {
         Wallets = wallets;
         _callers = callers;
         Products = products;
+        Variants = variants;
     }
+
+    /// <summary>Every tenant's shop variants, with their prices and initial stock.</summary>
+    public IReadOnlyList<ChaosVariant> Variants { get; }
 
     /// <summary>Each tenant's open investment product.</summary>
     public IReadOnlyDictionary<string, Guid> Products { get; }
@@ -57,12 +63,14 @@ internal sealed class ChaosParties
             }
         }
         var products = new Dictionary<string, Guid>();
+        var admins = new Dictionary<string, ChaosCaller>();
         foreach (var (tenant, currency) in Tenants)
         {
-            var admin = new ChaosCaller(tenant, "admin", mint("admin", tenant, ["admin"]));
-            products[tenant] = await OpenProductAsync(seed, tenant, currency, admin, client, random);
+            admins[tenant] = new ChaosCaller(tenant, "admin", mint("admin", tenant, ["admin"]));
+            products[tenant] = await OpenProductAsync(seed, tenant, currency, admins[tenant], client, random);
         }
-        return new ChaosParties(wallets, callers, products);
+        var variants = await ChaosShop.OpenAsync(seed, admins, client, random);
+        return new ChaosParties(wallets, callers, products, variants);
     }
 
     public const long ProductMinAmount = 100;

@@ -25,6 +25,12 @@ internal sealed class OperationExecutor(int seed, ChaosParties parties, Retrying
             record.MarkSettled();
             return;
         }
+        if (plan.Kind == OperationKind.CancelOrder)
+        {
+            await CancelOrderAsync(record, all[plan.ReplayOf], random, cancellationToken);
+            record.MarkSettled();
+            return;
+        }
         record.First = FirstRequest(plan);
         record.FirstOutcome = await client.SendAsync(record.First, random, retryLimit, cancellationToken);
         if (plan.Kind == OperationKind.Invest && record.Acknowledged)
@@ -36,7 +42,38 @@ internal sealed class OperationExecutor(int seed, ChaosParties parties, Retrying
         {
             await ResolveHoldAsync(record, random, cancellationToken);
         }
+        if (plan.Kind == OperationKind.CheckoutCancel && record.Acknowledged)
+        {
+            await CancelAtOnceAsync(record, random, cancellationToken);
+        }
     }
+
+    /// <summary>The buyer cancels the order it has just checked out (its checkout was acknowledged).</summary>
+    public async Task CancelAtOnceAsync(OperationRecord record, Random random, CancellationToken cancellationToken)
+    {
+        var orderId = record.FirstOutcome!.Id("id") ?? throw new InvalidOperationException($"The order of {record.First} has no id.");
+        record.Second = CancelRequest(record.Plan, orderId);
+        record.SecondOutcome = await client.SendAsync(record.Second, random, retryLimit, cancellationToken);
+    }
+
+    /// <summary>
+    /// The buyer cancels the order of <paramref name="checkout"/> once its checkout was acknowledged (waited for up to 30 s);
+    /// otherwise nothing is sent (an order refused for stock or funds does not exist).
+    /// </summary>
+    private async Task CancelOrderAsync(OperationRecord cancel, OperationRecord checkout, Random random, CancellationToken cancellationToken)
+    {
+        if (!checkout.Started || await Task.WhenAny(checkout.Settled, Task.Delay(ReplayWaitLimit, cancellationToken)) != checkout.Settled
+            || !checkout.Acknowledged || checkout.FirstOutcome!.Id("id") is not { } orderId)
+        {
+            return;
+        }
+        cancel.First = CancelRequest(cancel.Plan, orderId);
+        cancel.FirstOutcome = await client.SendAsync(cancel.First, random, retryLimit, cancellationToken);
+    }
+
+    private ApiRequest CancelRequest(PlannedOperation plan, Guid orderId) =>
+        ApiRequest.Post(plan.KeyOf(seed, "cancel"), $"/api/v1/commerce/orders/{orderId}/transitions", parties.Customer(parties.Wallets[plan.From]),
+            new { status = "cancelled" });
 
     /// <summary>The investment's owner executes it (it was placed: its creation was acknowledged).</summary>
     public async Task ExecuteInvestmentAsync(OperationRecord record, Random random, CancellationToken cancellationToken)
@@ -151,8 +188,18 @@ internal sealed class OperationExecutor(int seed, ChaosParties parties, Retrying
                 return ApiRequest.Post(key, $"/api/v1/investment/products/{parties.Products[tenant]}/dividends", parties.Operator(tenant),
                     new { totalAmount = plan.Amount, currency = wallets[plan.From].Currency, reference = key });
             }
+            case OperationKind.Checkout or OperationKind.CheckoutCancel:
+            {
+                var from = wallets[plan.From];
+                return ApiRequest.Post(plan.KeyOf(seed, "checkout"), "/api/v1/commerce/orders", parties.Customer(from),
+                    new
+                    {
+                        items = plan.Items!.Select(i => new { variantId = parties.Variants[i.Variant].Id, quantity = i.Quantity }),
+                        payment = new { method = "wallet", accountId = from.Id },
+                    });
+            }
             default:
-                throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, "A replay or a redemption has no request of its own.");
+                throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, "A replay, a redemption or a cancellation has no request of its own.");
         }
     }
 
